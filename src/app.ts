@@ -1,0 +1,166 @@
+// buildApp(): the Fastify application, kept apart from listen() so tests drive it with inject() or port 0.
+// Infrastructure first (errors, security headers, cookies, rate limits, docs, auth), then each domain's routes.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from './context.js';
+import { accessGuard, requireDeclaredAccess } from './http/access.js';
+import { installProblemHandlers, sendProblem } from './http/problems.js';
+import { bodyValidatorCompiler } from './http/validation.js';
+import { Problem } from './http/schemas.js';
+import { createMetrics, instrument, type Metrics } from './platform/metrics.js';
+import { healthRoutes } from './health/health.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { staffRoutes } from './staff/staff.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
+
+export type App = FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+    metrics: Metrics;
+  }
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built web app from web/dist (default true). */
+  serveWeb?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('ctx', ctx);
+  const metrics = createMetrics();
+  app.decorate('metrics', metrics);
+  app.decorateRequest('principal', null);
+  // Bodies are checked strictly (no type coercion); query strings and params are coerced from text.
+  app.setValidatorCompiler(bodyValidatorCompiler());
+  installProblemHandlers(app);
+  app.addSchema(Problem);
+  requireDeclaredAccess(app);
+  instrument(app, metrics);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  // Applied per route: public routes get the public limit, sign-in routes a stricter one (see auth.routes).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { access?: unknown; rateLimit?: unknown } | undefined;
+    if (config?.access === 'public' && config.rateLimit === undefined) {
+      route.config = { ...config, rateLimit: { max: ctx.config.publicRateLimitPerMinute, timeWindow: '1 minute' } } as typeof route.config;
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Watchfloor API',
+        version: '1',
+        description:
+          'Real-time crime center and community camera program. Staff routes take the session cookie (and X-CSRF-Token on writes); feed routes take `Authorization: Bearer <API key>`. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'wf_session' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs/api', staticCSP: true });
+
+  app.addHook('preHandler', accessGuard(ctx.auth));
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/v1/auth' });
+  await app.register(staffRoutes, { prefix: '/api/v1' });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+
+  app.get('/openapi.json', { config: { infrastructure: true }, schema: { hide: true } }, async () => app.swagger());
+
+  if (opts.serveWeb !== false) await serveWebApp(app);
+  else installNotFound(app, false);
+  return app;
+}
+
+function installNotFound(app: FastifyInstance, spa: boolean): void {
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/');
+    if (!spa || isApi || request.method !== 'GET') {
+      return sendProblem(reply, request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
+    }
+    // The web app routes on the client: any other GET gets its page.
+    return reply.type('text/html').sendFile('index.html');
+  });
+}
+
+async function serveWebApp(app: FastifyInstance): Promise<void> {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    app.get('/', { config: { infrastructure: true }, schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/html').send('<!doctype html><title>Watchfloor</title><p>The web app is not built. Run <code>npm run build:web</code>.</p>'),
+    );
+    installNotFound(app, false);
+    return;
+  }
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, maxAge: '1h', index: ['index.html'] });
+  installNotFound(app, true);
+}

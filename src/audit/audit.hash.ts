@@ -1,0 +1,42 @@
+// The audit trail's hash chain: each entry's hash covers its own content and the previous entry's hash,
+// so changing, removing or reordering any row breaks every hash after it.
+import { sha256Hex } from '../platform/crypto.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditContent {
+  seq: number;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorName: string | null;
+  agencyId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  purpose: string | null;
+  incidentId: string | null;
+  requestId: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+/** JSON with object keys sorted at every depth: the same content always gives the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Timestamps are hashed in one canonical form (UTC, milliseconds) whatever the driver returns. */
+export function canonicalTime(at: string | Date): string {
+  return new Date(at).toISOString();
+}
+
+export function auditEntryHash(content: AuditContent, prevHash: string): string {
+  const body = canonicalJson({ ...content, at: canonicalTime(content.at) });
+  return sha256Hex(`${prevHash}\n${body}`);
+}

@@ -1,0 +1,209 @@
+// The only reader of process.env. Every key is declared once: its type, default and the sentence that
+// `docs/configuration.md` repeats. A bad value stops the start with a message naming the key.
+import path from 'node:path';
+
+type Kind = 'int' | 'string' | 'url' | 'bool' | 'enum' | 'duration';
+
+interface KeySpec {
+  env: string;
+  kind: Kind;
+  default?: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  doc: string;
+}
+
+export const CONFIG_KEYS = {
+  port: { env: 'PORT', kind: 'int', default: '8080', min: 0, max: 65535, doc: 'TCP port the HTTP server listens on.' },
+  host: { env: 'HOST', kind: 'string', default: '0.0.0.0', doc: 'Address the HTTP server binds to.' },
+  dataDir: {
+    env: 'WATCHFLOOR_DATA_DIR',
+    kind: 'string',
+    default: './data',
+    doc: 'Folder for the embedded database (PGlite), the generated secret key and stored files.',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    kind: 'url',
+    doc: 'PostgreSQL connection URL. When unset, the embedded PGlite database in the data folder is used.',
+  },
+  secretKey: {
+    env: 'WATCHFLOOR_SECRET_KEY',
+    kind: 'string',
+    doc: 'Base64 or hex encoding of 32 random bytes; encrypts secrets at rest (TOTP seeds, stream credentials) and signs owner links. Generated and kept in the data folder on first start when unset. Every instance of one deployment must share it.',
+  },
+  smtpUrl: {
+    env: 'WATCHFLOOR_SMTP_URL',
+    kind: 'url',
+    doc: 'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.org:587. When unset, mail is logged instead of sent.',
+  },
+  mailFrom: {
+    env: 'WATCHFLOOR_MAIL_FROM',
+    kind: 'string',
+    default: 'Watchfloor <no-reply@watchfloor.invalid>',
+    doc: 'Sender address of outgoing mail.',
+  },
+  publicUrl: {
+    env: 'WATCHFLOOR_PUBLIC_URL',
+    kind: 'url',
+    doc: 'The URL people reach the server at (used in links sent by mail). Defaults to http://localhost:PORT.',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    kind: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    doc: 'Minimum level of the JSON log lines written to standard output.',
+  },
+  sessionIdleMinutes: {
+    env: 'WATCHFLOOR_SESSION_IDLE_MINUTES',
+    kind: 'int',
+    default: '30',
+    min: 1,
+    max: 24 * 60,
+    doc: 'A staff session with no request for this long ends (the screen locks and asks to sign in again).',
+  },
+  sessionMaxHours: {
+    env: 'WATCHFLOOR_SESSION_MAX_HOURS',
+    kind: 'int',
+    default: '12',
+    min: 1,
+    max: 24 * 7,
+    doc: 'Absolute lifetime of a staff session, however active: one shift.',
+  },
+  lockoutThreshold: {
+    env: 'WATCHFLOOR_LOCKOUT_THRESHOLD',
+    kind: 'int',
+    default: '5',
+    min: 1,
+    max: 100,
+    doc: 'Consecutive failed sign-ins (password or second factor) after which an account is locked.',
+  },
+  lockoutMinutes: {
+    env: 'WATCHFLOOR_LOCKOUT_MINUTES',
+    kind: 'int',
+    default: '15',
+    min: 1,
+    max: 24 * 60,
+    doc: 'How long a locked account stays locked (an admin can unlock it sooner).',
+  },
+  loginRateLimitPerMinute: {
+    env: 'WATCHFLOOR_LOGIN_RATE_LIMIT',
+    kind: 'int',
+    default: '10',
+    min: 1,
+    max: 10_000,
+    doc: 'Sign-in attempts allowed per client address per minute, on top of the per-account lockout.',
+  },
+  publicRateLimitPerMinute: {
+    env: 'WATCHFLOOR_PUBLIC_RATE_LIMIT',
+    kind: 'int',
+    default: '120',
+    min: 1,
+    max: 1_000_000,
+    doc: 'Requests per client address per minute on public routes.',
+  },
+  trustProxy: {
+    env: 'WATCHFLOOR_TRUST_PROXY',
+    kind: 'bool',
+    default: 'false',
+    doc: 'Set to true behind a load balancer so that client addresses come from X-Forwarded-For.',
+  },
+  secureCookies: {
+    env: 'WATCHFLOOR_SECURE_COOKIES',
+    kind: 'bool',
+    doc: 'Mark session cookies Secure (HTTPS only). Defaults to true when the public URL is https.',
+  },
+  bodyLimitBytes: {
+    env: 'WATCHFLOOR_BODY_LIMIT_BYTES',
+    kind: 'int',
+    default: String(1024 * 1024),
+    min: 1024,
+    max: 64 * 1024 * 1024,
+    doc: 'Largest JSON request body accepted; larger bodies are refused with 413.',
+  },
+} as const satisfies Record<string, KeySpec>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  secretKey: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  logLevel: string;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  loginRateLimitPerMinute: number;
+  publicRateLimitPerMinute: number;
+  trustProxy: boolean;
+  secureCookies: boolean;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseValue(key: string, spec: KeySpec, raw: string): string | number | boolean {
+  switch (spec.kind) {
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${spec.env} must be a whole number, got "${raw}"`);
+      const n = Number(raw);
+      if (spec.min !== undefined && n < spec.min) throw new ConfigError(`${spec.env} must be at least ${spec.min}, got ${n}`);
+      if (spec.max !== undefined && n > spec.max) throw new ConfigError(`${spec.env} must be at most ${spec.max}, got ${n}`);
+      return n;
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new ConfigError(`${spec.env} must be true or false, got "${raw}"`);
+    }
+    case 'url': {
+      try {
+        new URL(raw);
+      } catch {
+        throw new ConfigError(`${spec.env} must be a URL, got "${raw}"`);
+      }
+      return raw;
+    }
+    case 'enum': {
+      if (!spec.values?.includes(raw)) {
+        throw new ConfigError(`${spec.env} must be one of ${spec.values?.join(', ')}, got "${raw}"`);
+      }
+      return raw;
+    }
+    default:
+      if (key === 'dataDir' && raw.trim() === '') throw new ConfigError(`${spec.env} must not be empty`);
+      return raw;
+  }
+}
+
+/** Reads the configuration from an environment (process.env by default) and applies overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, KeySpec][]) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') out[key] = parseValue(key, spec, raw);
+    else if (spec.default !== undefined) out[key] = parseValue(key, spec, spec.default);
+    else out[key] = undefined;
+  }
+  const merged = { ...out, ...stripUndefined(overrides) } as Record<string, unknown>;
+  merged.dataDir = path.resolve(String(merged.dataDir));
+  if (!merged.publicUrl) merged.publicUrl = `http://localhost:${merged.port}`;
+  if (merged.secureCookies === undefined) merged.secureCookies = String(merged.publicUrl).startsWith('https:');
+  if (merged.databaseUrl && !/^postgres(ql)?:$/.test(new URL(String(merged.databaseUrl)).protocol)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL`);
+  }
+  return merged as unknown as Config;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,110 @@
+// A camera's field of view as a spherical wedge, and the exact test of whether it meets an incident circle.
+//
+// Wedge W(C, b, f, r): points P with d(C, P) ≤ r and |bearing(C, P) − b| ≤ f/2 (the apex C itself belongs to W).
+// Disc D(A, a): points within a of A.
+// W ∩ D ≠ ∅ exactly when one of these holds:
+//   1. C ∈ D                                  (d(C, A) ≤ a);
+//   2. d(C, A) ≤ r + a and A's bearing lies in the wedge angle (or f = 360): then either A ∈ W, or the point of
+//      the arc on the great circle C→A is the arc point nearest A, at distance d(C, A) − r ≤ a;
+//   3. otherwise the disc, being convex and centred outside W, can only reach W through W's boundary. The arc's
+//      nearest point to A is then an arc end (distance to a point of the circle of radius r about C grows with
+//      the bearing difference), and arc ends belong to the edges, so only the edge nearer A in angle needs
+//      checking: the cross-track / along-track distance from A to that great-circle segment C→E.
+
+import { EARTH_RADIUS_M, angleDifferenceDeg, centralAngleRad, initialBearingRad, type LatLng } from './sphere.js';
+
+/**
+ * Slack on every metric comparison, in metres: a point computed to lie exactly on a wedge edge or on the range
+ * arc counts as inside. Float64 round-trips of destination → distance err by ~1e-9 m here, so 1 mm is ample
+ * and far below anything physical.
+ */
+export const BOUNDARY_TOLERANCE_M = 1e-3;
+
+const RAD = Math.PI / 180;
+const DEG = 180 / Math.PI;
+const HALF_PI = Math.PI / 2;
+
+export interface CameraFieldOfView extends LatLng {
+  /** Centre of the view, degrees clockwise from north, [0, 360]. */
+  readonly bearingDeg: number;
+  /** Full opening angle in degrees, [1, 360]; 360 sees all around (PTZ, fisheye). */
+  readonly fovDeg: number;
+  /** How far the camera usefully sees, metres, > 0. */
+  readonly rangeM: number;
+}
+
+/** Where an incident may be: a centre and an uncertainty radius (0 for an exact point). */
+export interface IncidentArea extends LatLng {
+  readonly accuracyM: number;
+}
+
+export interface WedgeRelation {
+  /** True when the wedge and the incident circle share at least one point. */
+  readonly intersects: boolean;
+  /** Great-circle distance from the camera to the incident centre, metres. */
+  readonly distanceM: number;
+  /** True when the incident centre lies within the wedge's angle (always for 360° cameras and a camera on the centre). */
+  readonly facesArea: boolean;
+  /** Angle between the camera's bearing and the direction to the incident centre, degrees [0, 180]. */
+  readonly offAxisDeg: number;
+}
+
+/** The full relation between a camera's wedge and an incident circle; the one predicate the index and tests share. */
+export function relateWedgeToCircle(camera: CameraFieldOfView, area: IncidentArea): WedgeRelation {
+  const dRad = centralAngleRad(camera.lat, camera.lng, area.lat, area.lng);
+  const distM = dRad * EARTH_RADIUS_M;
+  const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
+  if (distM > camera.rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
+  if (distM === 0) return { intersects: true, distanceM: 0, facesArea: true, offAxisDeg: 0 };
+
+  const bearingToCentreRad = initialBearingRad(camera.lat, camera.lng, area.lat, area.lng);
+  const offAxisDeg = Math.abs(angleDifferenceDeg(camera.bearingDeg, bearingToCentreRad * DEG));
+  const halfFovDeg = camera.fovDeg / 2;
+  if (camera.fovDeg >= 360 || offAxisDeg <= halfFovDeg) {
+    return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };
+  }
+  if (distM <= reachM) return { intersects: true, distanceM: distM, facesArea: false, offAxisDeg };
+
+  const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, camera.rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
+  return { intersects: edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };
+}
+
+/** Does the camera's field-of-view wedge meet the incident circle? */
+export function wedgeIntersectsCircle(camera: CameraFieldOfView, area: IncidentArea): boolean {
+  return relateWedgeToCircle(camera, area).intersects;
+}
+
+/** Is the point inside the wedge (same tolerance as `wedgeIntersectsCircle` with a zero radius)? */
+export function wedgeContainsPoint(camera: CameraFieldOfView, point: LatLng): boolean {
+  return relateWedgeToCircle(camera, { lat: point.lat, lng: point.lng, accuracyM: 0 }).intersects;
+}
+
+/**
+ * The exact matching predicate: the wedge meets the area and the area's nearest edge lies within the search
+ * radius (distanceM − accuracyM ≤ searchRadiusM). Range reach (distanceM − accuracyM ≤ rangeM) is implied by
+ * the intersection. Returns undefined for no match.
+ */
+export function matchCameraToArea(camera: CameraFieldOfView, area: IncidentArea, searchRadiusM: number): WedgeRelation | undefined {
+  const rel = relateWedgeToCircle(camera, area);
+  if (!rel.intersects || rel.distanceM - area.accuracyM > searchRadiusM + BOUNDARY_TOLERANCE_M) return undefined;
+  return rel;
+}
+
+/**
+ * Distance (central angle) from a point to the great-circle segment that leaves the apex at angle `angleRad`
+ * (0 < angleRad ≤ π) from the apex→point direction and runs for `lengthRad`. `apexDistRad` is the point's
+ * distance from the apex. Along-track uses atan2 (tan at = tan d · cos Δ) rather than acos(cos d / cos xt),
+ * which loses all precision at city scales.
+ */
+function distanceToEdgeRad(apexDistRad: number, angleRad: number, lengthRad: number): number {
+  // Beyond a right angle the nearest point of the segment is the apex itself.
+  if (angleRad >= HALF_PI) return apexDistRad;
+  const sinD = Math.sin(apexDistRad);
+  const alongRad = Math.atan2(sinD * Math.cos(angleRad), Math.cos(apexDistRad));
+  if (alongRad <= lengthRad) return Math.asin(Math.min(1, sinD * Math.sin(angleRad)));
+  // Nearest point is the segment's far end; haversine law of cosines keeps small distances accurate.
+  const sinHalfDiff = Math.sin((apexDistRad - lengthRad) / 2);
+  const sinHalfAngle = Math.sin(angleRad / 2);
+  const h = sinHalfDiff * sinHalfDiff + sinD * Math.sin(lengthRad) * sinHalfAngle * sinHalfAngle;
+  return 2 * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -1,0 +1,136 @@
+// Great-circle geometry on a sphere of the WGS84 mean radius. Pure functions, no allocation in the hot ones.
+// A sphere (not the ellipsoid) is deliberate: camera ranges are tens to hundreds of metres, where the spherical
+// error (≤ 0.5 %) is far below the uncertainty of a hand-placed camera pin or a 911 caller's location.
+
+/** WGS84 mean radius (IUGG R1), metres. */
+export const EARTH_RADIUS_M = 6_371_008.8;
+
+const RAD = Math.PI / 180;
+const DEG = 180 / Math.PI;
+
+export interface LatLng {
+  /** Latitude in degrees, [-90, 90]. */
+  readonly lat: number;
+  /** Longitude in degrees, [-180, 180]. */
+  readonly lng: number;
+}
+
+/** A longitude/latitude box in degrees, in the argument order of kdbush's `range(minX, minY, maxX, maxY)`. */
+export interface LngLatBox {
+  readonly minLng: number;
+  readonly minLat: number;
+  readonly maxLng: number;
+  readonly maxLat: number;
+}
+
+/**
+ * Central angle between two points in radians. The atan2 form of the haversine stays accurate from millimetres
+ * up to antipodes, where the plain asin form loses digits.
+ */
+export function centralAngleRad(aLat: number, aLng: number, bLat: number, bLng: number): number {
+  const sinHalfDLat = Math.sin((bLat - aLat) * RAD * 0.5);
+  const sinHalfDLng = Math.sin((bLng - aLng) * RAD * 0.5);
+  const h = sinHalfDLat * sinHalfDLat + Math.cos(aLat * RAD) * Math.cos(bLat * RAD) * sinHalfDLng * sinHalfDLng;
+  return 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
+}
+
+/** Great-circle distance in metres. */
+export function distanceM(a: LatLng, b: LatLng): number {
+  return centralAngleRad(a.lat, a.lng, b.lat, b.lng) * EARTH_RADIUS_M;
+}
+
+/** Initial bearing from `from` towards `to` in degrees, [0, 360), clockwise from north. 0 when the points coincide. */
+export function initialBearingDeg(from: LatLng, to: LatLng): number {
+  return normalizeBearingDeg(initialBearingRad(from.lat, from.lng, to.lat, to.lng) * DEG);
+}
+
+/** Initial bearing in radians, (-π, π]. */
+export function initialBearingRad(aLat: number, aLng: number, bLat: number, bLng: number): number {
+  const phi1 = aLat * RAD;
+  const phi2 = bLat * RAD;
+  const dLng = (bLng - aLng) * RAD;
+  const cosPhi2 = Math.cos(phi2);
+  const y = Math.sin(dLng) * cosPhi2;
+  const x = Math.cos(phi1) * Math.sin(phi2) - Math.sin(phi1) * cosPhi2 * Math.cos(dLng);
+  return Math.atan2(y, x);
+}
+
+/** The point reached by travelling `distanceM` metres from `from` along the great circle with initial bearing `bearingDeg`. */
+export function destinationPoint(from: LatLng, distanceM: number, bearingDeg: number): LatLng {
+  const delta = distanceM / EARTH_RADIUS_M;
+  const theta = bearingDeg * RAD;
+  const phi1 = from.lat * RAD;
+  const sinPhi1 = Math.sin(phi1);
+  const cosPhi1 = Math.cos(phi1);
+  const sinDelta = Math.sin(delta);
+  const cosDelta = Math.cos(delta);
+  const sinPhi2 = Math.min(1, Math.max(-1, sinPhi1 * cosDelta + cosPhi1 * sinDelta * Math.cos(theta)));
+  const phi2 = Math.asin(sinPhi2);
+  const lambda = Math.atan2(Math.sin(theta) * sinDelta * cosPhi1, cosDelta - sinPhi1 * sinPhi2);
+  return { lat: phi2 * DEG, lng: normalizeLngDeg(from.lng + lambda * DEG) };
+}
+
+/** Bearing folded into [0, 360). */
+export function normalizeBearingDeg(deg: number): number {
+  const r = deg % 360;
+  // `r + 360` can round up to exactly 360 for tiny negative r.
+  const n = r < 0 ? r + 360 : r;
+  return n >= 360 ? 0 : n;
+}
+
+/** Longitude folded into [-180, 180]. Values already in range are returned unchanged, so ±180 both survive. */
+export function normalizeLngDeg(deg: number): number {
+  if (deg >= -180 && deg <= 180) return deg;
+  const r = (((deg + 180) % 360) + 360) % 360;
+  return r - 180;
+}
+
+/** Signed smallest difference `toDeg - fromDeg`, in (-180, 180]. */
+export function angleDifferenceDeg(fromDeg: number, toDeg: number): number {
+  let d = (toDeg - fromDeg) % 360;
+  if (d > 180) d -= 360;
+  else if (d <= -180) d += 360;
+  return d;
+}
+
+/** Margin added to every box edge so that rounding in the box maths can never cut off a point on the circle. */
+const BOX_MARGIN_DEG = 1e-9;
+
+/**
+ * The smallest lng/lat boxes that contain every point within `radiusM` of `center` (the spherical cap).
+ * One box normally; two when the cap crosses the antimeridian; a full-longitude band when it contains a pole.
+ * Longitude half-width is asin(sin δ / cos φ), not δ / cos φ: the widest point of a cap is not on the centre's
+ * parallel, and the naive formula under-covers at high latitudes.
+ */
+export function boundingBoxesAround(center: LatLng, radiusM: number): LngLatBox[] {
+  const delta = radiusM / EARTH_RADIUS_M;
+  const dLatDeg = delta * DEG + BOX_MARGIN_DEG;
+  const minLat = center.lat - dLatDeg;
+  const maxLat = center.lat + dLatDeg;
+  if (maxLat >= 90 || minLat <= -90 || delta >= Math.PI / 2) {
+    return [{ minLng: -180, minLat: Math.max(-90, minLat), maxLng: 180, maxLat: Math.min(90, maxLat) }];
+  }
+  const ratio = Math.sin(delta) / Math.cos(center.lat * RAD);
+  if (ratio >= 1) return [{ minLng: -180, minLat, maxLng: 180, maxLat }];
+  const dLngDeg = Math.asin(ratio) * DEG + BOX_MARGIN_DEG;
+  const minLng = center.lng - dLngDeg;
+  const maxLng = center.lng + dLngDeg;
+  if (minLng < -180) {
+    return [
+      { minLng: minLng + 360, minLat, maxLng: 180, maxLat },
+      { minLng: -180, minLat, maxLng, maxLat },
+    ];
+  }
+  if (maxLng > 180) {
+    return [
+      { minLng, minLat, maxLng: 180, maxLat },
+      { minLng: -180, minLat, maxLng: maxLng - 360, maxLat },
+    ];
+  }
+  return [{ minLng, minLat, maxLng, maxLat }];
+}
+
+/** True when the point lies inside the box (edges included). */
+export function boxContains(box: LngLatBox, lat: number, lng: number): boolean {
+  return lng >= box.minLng && lng <= box.maxLng && lat >= box.minLat && lat <= box.maxLat;
+}

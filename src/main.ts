@@ -1,0 +1,148 @@
+// The `watchfloor` command line: serve, demo, migrate, user add, apikey add, audit verify …
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createContext, type AppContext } from './context.js';
+import { DataDirBusyError } from './platform/lock.js';
+import { ROLES, AGENCY_KINDS } from './db/schema.js';
+import { CLI_ACTOR } from './staff/staff.service.js';
+import { verifyAuditChain } from './audit/audit.verify.js';
+import { startServer, stopOnSignals } from './server.js';
+import { demoCode, readDemoAccounts, seedDemoAccounts, DEMO_PASSWORD } from './demo/demo-accounts.js';
+import { AppError } from './errors.js';
+
+/** Runs a command that needs the database; closes it afterwards. */
+async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<T>, config: Config = loadConfig()): Promise<T> {
+  const ctx = await createContext(config, { command });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+const program = new Command('watchfloor').description('Real-time crime center and community camera program').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the HTTP server (PGlite in the data folder unless DATABASE_URL is set)')
+  .action(async () => {
+    const config = loadConfig();
+    const ctx = await createContext(config, { command: 'serve' });
+    const server = await startServer(ctx);
+    stopOnSignals(server);
+    server.app.log.info({ url: server.url, database: ctx.database.kind, location: ctx.database.location }, 'watchfloor listening');
+  });
+
+program
+  .command('demo')
+  .description('start the server with demo accounts (and demo data) and print how to sign in')
+  .action(async () => {
+    const started = performance.now();
+    const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    const ctx = await createContext(config, { command: 'demo' });
+    const accounts = await seedDemoAccounts(ctx);
+    const server = await startServer(ctx);
+    stopOnSignals(server);
+    const ms = Math.round(performance.now() - started);
+    const lines = [
+      '',
+      `  Watchfloor demo is running at ${server.url}   (ready in ${ms} ms; database: ${ctx.database.kind} in ${ctx.database.location})`,
+      '',
+      `  Sign in as:  operator  (also supervisor, admin, auditor, partner)`,
+      `  Password:    ${DEMO_PASSWORD}`,
+      `  Code:        ${demoCode(accounts, 'operator')}  (changes every 30 s; print a fresh one with: npx watchfloor demo-code operator)`,
+      `  TOTP secret of the operator account, to add to an authenticator app: ${accounts.accounts.find((a) => a.username === 'operator')?.totpSecret}`,
+      '',
+      '  API docs: ' + server.url + '/docs/api     Stop: Ctrl+C',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  });
+
+program
+  .command('demo-code')
+  .description('print the current sign-in code of a demo account')
+  .argument('[username]', 'demo account', 'operator')
+  .action((username: string) => {
+    const config = loadConfig();
+    const accounts = readDemoAccounts(config.dataDir);
+    if (!accounts) fail(`no demo accounts in ${config.dataDir}; run npm run demo first`);
+    const code = demoCode(accounts, username);
+    if (!code) fail(`"${username}" is not a demo account; they are ${accounts.accounts.map((a) => a.username).join(', ')}`);
+    process.stdout.write(`${code}\n`);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    await withContext('migrate', async (ctx) => {
+      process.stdout.write(`database is up to date (${ctx.database.kind}: ${ctx.database.location})\n`);
+    });
+  });
+
+const user = program.command('user').description('staff accounts');
+user
+  .command('add')
+  .description('create a staff account (it enrols its TOTP second factor at first sign-in)')
+  .requiredOption('--username <name>', 'sign-in name')
+  .requiredOption('--agency <name>', 'agency name (created when none has this name)')
+  .addOption(new Option('--agency-kind <kind>', 'kind of a new agency').choices(AGENCY_KINDS).default('local'))
+  .addOption(new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
+  .option('--name <display name>', 'name shown to colleagues')
+  .option('--email <address>', 'email address')
+  .option('--password <password>', 'initial password (or set WATCHFLOOR_NEW_PASSWORD, which keeps it out of the shell history)')
+  .action(async (opts: { username: string; agency: string; agencyKind: 'local'; role: string[]; name?: string; email?: string; password?: string }) => {
+    const password = opts.password ?? process.env.WATCHFLOOR_NEW_PASSWORD;
+    if (!password) fail('give --password or set WATCHFLOOR_NEW_PASSWORD');
+    await withContext('user add', async (ctx) => {
+      const { user: created, agency, agencyCreated } = await ctx.staff.createUser(
+        { agencyName: opts.agency, agencyKind: opts.agencyKind, username: opts.username, displayName: opts.name, email: opts.email ?? null, password, roles: opts.role },
+        CLI_ACTOR,
+      );
+      if (agencyCreated) process.stdout.write(`created agency "${agency.name}" (${agency.kind})\n`);
+      process.stdout.write(`created ${created.username} (${created.roles.join(', ')}) in "${agency.name}"; the second factor is set up at first sign-in\n`);
+    });
+  });
+
+const apikey = program.command('apikey').description('API keys for machine feeds (CAD, plate readers)');
+apikey
+  .command('add')
+  .description('create an API key; the key is printed once, as the last line')
+  .requiredOption('--agency <name>', 'agency name (created when none has this name)')
+  .addOption(new Option('--agency-kind <kind>', 'kind of a new agency').choices(AGENCY_KINDS).default('local'))
+  .addOption(new Option('--role <role>', 'role of the key').choices(ROLES).makeOptionMandatory())
+  .option('--name <name>', 'what uses the key, e.g. "CAD feed"', 'feed')
+  .action(async (opts: { agency: string; agencyKind: 'local'; role: string; name: string }) => {
+    await withContext('apikey add', async (ctx) => {
+      const { key, record, agency, agencyCreated } = await ctx.staff.createApiKey({ agencyName: opts.agency, agencyKind: opts.agencyKind, name: opts.name, role: opts.role }, CLI_ACTOR);
+      if (agencyCreated) process.stdout.write(`created agency "${agency.name}" (${agency.kind})\n`);
+      process.stdout.write(`created API key "${record.name}" (${record.role}) for "${agency.name}"; it is shown only now:\n${key}\n`);
+    });
+  });
+
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('verify')
+  .description('walk the hash chain; exit 1 naming the first broken entry')
+  .action(async () => {
+    const result = await withContext('audit verify', (ctx) => verifyAuditChain(ctx.database.db));
+    if (result.ok) {
+      process.stdout.write(`audit chain intact: ${result.entries} entries, last #${result.lastSeq} ${result.lastHash}\n`);
+    } else {
+      process.stderr.write(`audit chain BROKEN at entry #${result.brokenSeq}: ${result.reason} (${result.entries} entries before it are intact)\n`);
+      process.exitCode = 1;
+    }
+  });
+
+function fail(message: string): never {
+  process.stderr.write(`watchfloor: ${message}\n`);
+  process.exit(2);
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirBusyError) fail(err.message);
+  if (err instanceof AppError) fail(`${err.title}: ${err.detail}`);
+  process.stderr.write(`watchfloor: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

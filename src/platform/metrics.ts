@@ -1,0 +1,39 @@
+// Prometheus metrics: one registry per app instance (so tests can build several apps in one process).
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  signIns: Counter<'outcome'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ app: 'watchfloor' });
+  collectDefaultMetrics({ register: registry, prefix: 'watchfloor_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'watchfloor_http_request_duration_seconds',
+      help: 'HTTP request duration by route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    signIns: new Counter({
+      name: 'watchfloor_sign_ins_total',
+      help: 'Completed and failed staff sign-ins.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+export function instrument(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // The route template (not the raw URL) keeps label cardinality bounded.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}

@@ -1,0 +1,45 @@
+// Starts the HTTP server on a context and stops it cleanly on SIGINT/SIGTERM.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { AppContext } from './context.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } = {}): Promise<RunningServer> {
+  const app = await buildApp(ctx, opts);
+  await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : ctx.config.port;
+  const url = `http://localhost:${port}`;
+  ctx.lock?.update({ url });
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await ctx.close();
+    })());
+  return { app, url, stop };
+}
+
+/** Stops the server on the first SIGINT/SIGTERM; a second one exits at once. */
+export function stopOnSignals(server: RunningServer): void {
+  let signalled = false;
+  const onSignal = (signal: string) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

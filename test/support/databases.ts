@@ -1,0 +1,46 @@
+// The databases the storage tests run on: PGlite always; PostgreSQL too when TEST_DATABASE_URL is set
+// (each test file gets a fresh database there, dropped afterwards).
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+
+export interface TestDatabaseKind {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+}
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+async function openFreshPostgres(baseUrl: string): Promise<Database> {
+  const name = `wf_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 5 });
+  await migrateDatabase(database);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: baseUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+export const testDatabases: TestDatabaseKind[] = [
+  {
+    name: 'pglite',
+    async open() {
+      const database = await openDatabase({});
+      await migrateDatabase(database);
+      return database;
+    },
+  },
+  ...(TEST_DATABASE_URL ? [{ name: 'postgres' as const, open: () => openFreshPostgres(TEST_DATABASE_URL) }] : []),
+];
