@@ -102,6 +102,31 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => sessionView(requirePrincipal(request)),
   );
 
+  app.get(
+    '/whoami',
+    {
+      config: { access: { roles: ROLES, apiKey: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the caller is: a staff session or an API key (lets a feed check its key)',
+        response: {
+          200: Type.Object({
+            kind: Type.String(),
+            id: Type.String(),
+            name: Type.String(),
+            roles: Type.Array(Type.String()),
+            agency: Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }),
+          }),
+          ...errorResponses(401),
+        },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      return { kind: p.kind, id: p.id, name: p.name, roles: p.roles, agency: p.agency };
+    },
+  );
+
   app.post(
     '/logout',
     {

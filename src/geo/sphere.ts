@@ -64,9 +64,13 @@ export function destinationPoint(from: LatLng, distanceM: number, bearingDeg: nu
   const cosPhi1 = Math.cos(phi1);
   const sinDelta = Math.sin(delta);
   const cosDelta = Math.cos(delta);
-  const sinPhi2 = Math.min(1, Math.max(-1, sinPhi1 * cosDelta + cosPhi1 * sinDelta * Math.cos(theta)));
-  const phi2 = Math.asin(sinPhi2);
-  const lambda = Math.atan2(Math.sin(theta) * sinDelta * cosPhi1, cosDelta - sinPhi1 * sinPhi2);
+  const cosTheta = Math.cos(theta);
+  // Latitude via atan2 of sin and cos components: asin(sin φ2) loses micrometres near the poles.
+  const sinPhi2 = sinPhi1 * cosDelta + cosPhi1 * sinDelta * cosTheta;
+  const x = cosPhi1 * cosDelta - sinPhi1 * sinDelta * cosTheta;
+  const y = sinDelta * Math.sin(theta);
+  const phi2 = Math.atan2(sinPhi2, Math.sqrt(x * x + y * y));
+  const lambda = Math.atan2(y, x);
   return { lat: phi2 * DEG, lng: normalizeLngDeg(from.lng + lambda * DEG) };
 }
 

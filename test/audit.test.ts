@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { ManualClock } from '../src/platform/clock.js';
+import { appendAudit, appendAuditAlone } from '../src/audit/audit.repository.js';
+import { verifyAuditChain, type VerifyResult } from '../src/audit/audit.verify.js';
+import { auditEntryHash, canonicalJson } from '../src/audit/audit.hash.js';
+import type { Database, Tx } from '../src/db/client.js';
+import { testDatabases } from './support/databases.js';
+import { createAndSignIn, makeTestApp, type TestApp } from './support/app.js';
+
+class Rollback extends Error {}
+
+/** Tampers inside a transaction that is rolled back, so each case starts from the same intact chain. */
+async function verifyAfterTampering(database: Database, tamper: (tx: Tx) => Promise<unknown>): Promise<VerifyResult> {
+  let result: VerifyResult | undefined;
+  await database.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`alter table audit_log disable trigger audit_log_append_only`);
+      await tamper(tx);
+      result = await verifyAuditChain(tx);
+      throw new Rollback();
+    })
+    .catch((err) => {
+      if (!(err instanceof Rollback)) throw err;
+    });
+  return result!;
+}
+
+describe('canonical JSON', () => {
+  it('orders keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+  it('changes the hash when any field changes', () => {
+    const base = { seq: 1, at: '2026-01-01T00:00:00.000Z', actorType: 'staff', actorId: 'a', actorName: 'n', agencyId: null, action: 'x', targetType: null, targetId: null, purpose: null, incidentId: null, requestId: null, outcome: 'success', details: {} };
+    const h = auditEntryHash(base, '0'.repeat(64));
+    expect(auditEntryHash({ ...base, purpose: 'p' }, '0'.repeat(64))).not.toBe(h);
+    expect(auditEntryHash(base, '1'.repeat(64))).not.toBe(h);
+  });
+});
+
+describe.each(testDatabases)('audit trail on $name', (kind) => {
+  let database: Database;
+  let sut: TestApp;
+  const clock = new ManualClock('2026-04-01T10:00:00Z');
+
+  beforeAll(async () => {
+    database = await kind.open();
+    sut = await makeTestApp(database, { clock, config: { loginRateLimitPerMinute: 1000 } });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(1000);
+      await appendAuditAlone(database.db, { actorType: 'system', action: 'test.event', targetId: String(i), details: { i, note: `entry ${i}` } }, clock.now());
+    }
+  });
+  afterAll(async () => {
+    await sut.close();
+    await database.close();
+  });
+
+  it('verifies an intact chain', async () => {
+    const result = await verifyAuditChain(database.db);
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of audit rows', async () => {
+    // Drizzle wraps the database error; the trigger's message is its cause.
+    const refusal = async (statement: ReturnType<typeof sql>) => {
+      const err = await database.db.execute(statement).then(() => undefined, (e: Error) => e);
+      return String((err?.cause as Error | undefined)?.message ?? err?.message);
+    };
+    expect(await refusal(sql`update audit_log set action = 'x' where seq = 1`)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await refusal(sql`delete from audit_log where seq = 1`)).toMatch(/append-only \(DELETE refused\)/);
+    expect(await refusal(sql`truncate audit_log`)).toMatch(/append-only \(TRUNCATE refused\)/);
+  });
+
+  it('names the first altered entry', async () => {
+    const r = await verifyAfterTampering(database, (tx) => tx.execute(sql`update audit_log set details = '{"i":99}' where seq = 4`));
+    expect(r).toMatchObject({ ok: false, brokenSeq: 4 });
+    if (!r.ok) expect(r.reason).toMatch(/altered/);
+  });
+
+  it('names the first entry after a deleted one', async () => {
+    const r = await verifyAfterTampering(database, (tx) => tx.execute(sql`delete from audit_log where seq = 6`));
+    expect(r).toMatchObject({ ok: false, brokenSeq: 7 });
+    if (!r.ok) expect(r.reason).toMatch(/missing/);
+  });
+
+  it('detects an entry re-hashed to hide an alteration (the next link breaks)', async () => {
+    const r = await verifyAfterTampering(database, async (tx) => {
+      const [row] = (await tx.execute(sql`select * from audit_log where seq = 3`)).rows as Record<string, unknown>[];
+      const content = {
+        seq: 3, at: new Date(row!.at as string).toISOString(), actorType: 'system', actorId: null, actorName: null, agencyId: null,
+        action: 'test.event', targetType: null, targetId: '2', purpose: null, incidentId: null, requestId: null, outcome: 'success', details: { i: 2, note: 'rewritten' },
+      };
+      const forged = auditEntryHash(content, row!.prev_hash as string);
+      await tx.execute(sql`update audit_log set details = ${JSON.stringify(content.details)}::jsonb, hash = ${forged} where seq = 3`);
+    });
+    expect(r).toMatchObject({ ok: false, brokenSeq: 4 });
+  });
+
+  it('detects entries swapped out of order', async () => {
+    const r = await verifyAfterTampering(database, async (tx) => {
+      await tx.execute(sql`update audit_log set seq = -8 where seq = 8`);
+      await tx.execute(sql`update audit_log set seq = 8 where seq = 9`);
+      await tx.execute(sql`update audit_log set seq = 9 where seq = -8`);
+    });
+    expect(r).toMatchObject({ ok: false, brokenSeq: 8 });
+  });
+
+  it('keeps one unbroken chain under concurrent writers', async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        database.db.transaction((tx) => appendAudit(tx, { actorType: 'system', action: 'test.concurrent', details: { i } }, clock.now())),
+      ),
+    );
+    const r = await verifyAuditChain(database.db);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.entries).toBeGreaterThanOrEqual(50);
+  });
+
+  it('lets auditors page, filter, export and verify it, and nobody else', async () => {
+    const auditor = await createAndSignIn(sut, ['auditor']);
+    const operator = await createAndSignIn(sut, ['operator']);
+    expect((await sut.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { cookie: operator.cookie } })).statusCode).toBe(403);
+
+    const page1 = await sut.app.inject({ method: 'GET', url: '/api/v1/audit?action=test.event&limit=4', headers: { cookie: auditor.cookie } });
+    expect(page1.statusCode).toBe(200);
+    const body1 = page1.json();
+    expect(body1.entries).toHaveLength(4);
+    expect(body1.entries[0].seq).toBeGreaterThan(body1.entries[3].seq);
+    const page2 = await sut.app.inject({ method: 'GET', url: `/api/v1/audit?action=test.event&limit=4&before=${body1.nextBefore}`, headers: { cookie: auditor.cookie } });
+    expect(page2.json().entries[0].seq).toBeLessThan(body1.entries[3].seq);
+
+    const family = await sut.app.inject({ method: 'GET', url: '/api/v1/audit?action=auth.*', headers: { cookie: auditor.cookie } });
+    expect(family.json().entries.every((e: { action: string }) => e.action.startsWith('auth.'))).toBe(true);
+
+    const bad = await sut.app.inject({ method: 'GET', url: '/api/v1/audit?limit=100000', headers: { cookie: auditor.cookie } });
+    expect(bad.statusCode).toBe(400);
+
+    const exported = await sut.app.inject({ method: 'GET', url: '/api/v1/audit/export', headers: { cookie: auditor.cookie } });
+    expect(exported.headers['content-type']).toContain('application/x-ndjson');
+    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].seq).toBe(1);
+    expect(lines.at(-1).action).toBe('audit.export');
+
+    const verify = await sut.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: auditor.cookie } });
+    expect(verify.json()).toMatchObject({ ok: true });
+  });
+});
