@@ -36,7 +36,7 @@ export const CONFIG_KEYS = {
   smtpUrl: {
     env: 'WATCHFLOOR_SMTP_URL',
     kind: 'url',
-    doc: 'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.org:587. When unset, mail is logged instead of sent.',
+    doc: 'SMTP server for outgoing mail to camera owners, e.g. smtp://user:pass@mail.example.org:587.',
   },
   mailFrom: {
     env: 'WATCHFLOOR_MAIL_FROM',

@@ -142,7 +142,7 @@ describe('wedgeIntersectsCircle — against dense sampling of the wedge', () => 
         const centre = destinationPoint(c, c.rangeM * distFactor, b);
         const accuracyM = c.rangeM * accFactor * accFactor; // squares bias towards small circles
         const rel = relateWedgeToCircle(c, { ...centre, accuracyM });
-        const { points, spacingM } = sampledBoundary(c, 2_000);
+        const { points, spacingM } = sampledBoundary(c, 1_000);
         let sampledMinM = oracleContains(c, centre) ? 0 : Infinity;
         for (const p of points) sampledMinM = Math.min(sampledMinM, distanceM(centre, p));
         // Sampled boundary points are real wedge points, so the sampled minimum is an upper bound of the true

@@ -66,7 +66,7 @@ export function relateWedgeToCircle(camera: CameraFieldOfView, area: IncidentAre
   if (distM <= reachM) return { intersects: true, distanceM: distM, facesArea: false, offAxisDeg };
 
   const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, camera.rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
-  return { intersects: false && edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };
+  return { intersects: edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };
 }
 
 /** Does the camera's field-of-view wedge meet the incident circle? */

@@ -15,6 +15,8 @@ export class IdTable {
   constructor(
     private readonly keyOf: (code: number) => string,
     expectedSize = 0,
+    /** Replaceable so tests can force collisions and wrap-around. */
+    private readonly hash: (key: string) => number = hashString,
   ) {
     const capacity = capacityFor(expectedSize);
     this.#buckets = new Uint32Array(capacity);
@@ -32,7 +34,7 @@ export class IdTable {
   get(key: string): number | undefined {
     const buckets = this.#buckets;
     const mask = this.#mask;
-    for (let i = hashString(key) & mask; ; i = (i + 1) & mask) {
+    for (let i = this.hash(key) & mask; ; i = (i + 1) & mask) {
       const v = buckets[i]!;
       if (v === EMPTY) return undefined;
       if (this.keyOf(v - 1) === key) return v - 1;
@@ -45,7 +47,7 @@ export class IdTable {
     if (this.#size + 1 > this.#buckets.length * MAX_LOAD) this.#rehash(capacityFor(this.#size + 1));
     const buckets = this.#buckets;
     const mask = this.#mask;
-    for (let i = hashString(key) & mask; ; i = (i + 1) & mask) {
+    for (let i = this.hash(key) & mask; ; i = (i + 1) & mask) {
       const v = buckets[i]!;
       if (v === EMPTY) {
         buckets[i] = code + 1;
@@ -63,7 +65,7 @@ export class IdTable {
   delete(key: string): number | undefined {
     const buckets = this.#buckets;
     const mask = this.#mask;
-    let i = hashString(key) & mask;
+    let i = this.hash(key) & mask;
     for (; ; i = (i + 1) & mask) {
       const v = buckets[i]!;
       if (v === EMPTY) return undefined;
@@ -73,7 +75,7 @@ export class IdTable {
     buckets[i] = EMPTY;
     this.#size--;
     for (let j = (i + 1) & mask; buckets[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = hashString(this.keyOf(buckets[j]! - 1)) & mask;
+      const home = this.hash(this.keyOf(buckets[j]! - 1)) & mask;
       // The entry at j may move back to the hole at i only if its home is not cyclically within (i, j].
       const homeInGap = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!homeInGap) {
@@ -92,7 +94,7 @@ export class IdTable {
     const mask = this.#mask;
     for (const v of old) {
       if (v === EMPTY) continue;
-      let i = hashString(this.keyOf(v - 1)) & mask;
+      let i = this.hash(this.keyOf(v - 1)) & mask;
       while (this.#buckets[i] !== EMPTY) i = (i + 1) & mask;
       this.#buckets[i] = v;
     }
