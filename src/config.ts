@@ -123,6 +123,53 @@ export const CONFIG_KEYS = {
     max: 64 * 1024 * 1024,
     doc: 'Largest JSON request body accepted; larger bodies are refused with 413.',
   },
+  serviceAreaFile: {
+    env: 'WATCHFLOOR_SERVICE_AREA',
+    kind: 'string',
+    doc: 'GeoJSON file (Polygon, MultiPolygon, Feature or FeatureCollection of them) of the area the program serves; cameras and incidents outside it are refused. Defaults to a rectangle around Washington, DC.',
+  },
+  registrationRateLimitPerHour: {
+    env: 'WATCHFLOOR_REGISTRATION_RATE_LIMIT',
+    kind: 'int',
+    default: '20',
+    min: 1,
+    max: 1_000_000,
+    doc: 'Camera registrations accepted per client address per hour.',
+  },
+  ownerLinkTtlMinutes: {
+    env: 'WATCHFLOOR_OWNER_LINK_TTL_MINUTES',
+    kind: 'int',
+    default: '1440',
+    min: 5,
+    max: 14 * 24 * 60,
+    doc: 'How long a self-service link mailed to a camera owner stays valid (it works once).',
+  },
+  ownerSessionMinutes: {
+    env: 'WATCHFLOOR_OWNER_SESSION_MINUTES',
+    kind: 'int',
+    default: '60',
+    min: 5,
+    max: 24 * 60,
+    doc: 'How long an owner stays signed in after opening a link.',
+  },
+  withdrawnRetentionDays: {
+    env: 'WATCHFLOOR_WITHDRAWN_RETENTION_DAYS',
+    kind: 'int',
+    default: '30',
+    min: 0,
+    max: 3650,
+    doc: "Days an owner's personal data (name, email, phone, addresses and camera locations) is kept after they withdraw, so requests already in progress can be wound up; then it is erased. 0 erases at once.",
+  },
+  mapStyleUrl: {
+    env: 'WATCHFLOOR_MAP_STYLE_URL',
+    kind: 'url',
+    doc: 'MapLibre style URL for the base map (for a deployment with internet access). When unset, the offline base (service area, districts, grid) is used.',
+  },
+  geocoderUrl: {
+    env: 'WATCHFLOOR_GEOCODER_URL',
+    kind: 'url',
+    doc: 'Nominatim-compatible search endpoint (e.g. https://nominatim.example.org/search) used by the registration page to find an address. When unset, owners place the pin on the map.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -144,6 +191,13 @@ export interface Config {
   trustProxy: boolean;
   secureCookies: boolean;
   bodyLimitBytes: number;
+  serviceAreaFile: string | undefined;
+  registrationRateLimitPerHour: number;
+  ownerLinkTtlMinutes: number;
+  ownerSessionMinutes: number;
+  withdrawnRetentionDays: number;
+  mapStyleUrl: string | undefined;
+  geocoderUrl: string | undefined;
 }
 
 export class ConfigError extends Error {

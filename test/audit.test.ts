@@ -86,7 +86,8 @@ describe.each(testDatabases)('audit trail on $name', (kind) => {
 
   it('detects an entry re-hashed to hide an alteration (the next link breaks)', async () => {
     const r = await verifyAfterTampering(database, async (tx) => {
-      const [row] = (await tx.execute(sql`select * from audit_log where seq = 3`)).rows as Record<string, unknown>[];
+      const result = (await tx.execute(sql`select * from audit_log where seq = 3`)) as unknown as { rows: Record<string, unknown>[] };
+      const row = result.rows[0];
       const content = {
         seq: 3, at: new Date(row!.at as string).toISOString(), actorType: 'system', actorId: null, actorName: null, agencyId: null,
         action: 'test.event', targetType: null, targetId: '2', purpose: null, incidentId: null, requestId: null, outcome: 'success', details: { i: 2, note: 'rewritten' },

@@ -3,6 +3,9 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
+  check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -127,3 +130,152 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// CameraConnect: owners and their cameras (C1–C5)
+
+export const OWNER_KINDS = ['resident', 'business', 'nonprofit', 'religious', 'apartment_commercial'] as const;
+export type OwnerKind = (typeof OWNER_KINDS)[number];
+export const LANGUAGES = ['en', 'es', 'am', 'zh', 'vi', 'ko', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const CAMERA_KINDS = ['doorbell', 'fixed', 'dome', 'ptz', 'cctv', 'traffic'] as const;
+export type CameraKind = (typeof CAMERA_KINDS)[number];
+export const CAMERA_TIERS = ['registered', 'integrated', 'city'] as const;
+export type CameraTier = (typeof CAMERA_TIERS)[number];
+export const CAMERA_STATUSES = ['pending', 'verified', 'rejected', 'paused', 'withdrawn'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
+
+export const owners = pgTable(
+  'owners',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Personal data: set to null when the owner withdraws and the retention period has passed. */
+    name: text('name'),
+    email: text('email'),
+    phone: text('phone'),
+    kind: text('kind').$type<OwnerKind>().notNull(),
+    organization: text('organization'),
+    language: text('language').$type<Language>().notNull().default('en'),
+    timeZone: text('time_zone').notNull().default('America/New_York'),
+    contactByEmail: boolean('contact_by_email').notNull().default(true),
+    contactBySms: boolean('contact_by_sms').notNull().default(false),
+    consentVersion: text('consent_version').notNull(),
+    consentAt: timestamp('consent_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('owners_email_lower').on(sql`lower(${t.email})`)],
+);
+
+export const cameras = pgTable(
+  'cameras',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** A resident's or business's camera belongs to an owner; a city camera to an agency. */
+    ownerId: uuid('owner_id').references(() => owners.id),
+    agencyId: uuid('agency_id').references(() => agencies.id),
+    label: text('label'),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    address: text('address'),
+    kind: text('kind').$type<CameraKind>().notNull(),
+    bearingDeg: doublePrecision('bearing_deg').notNull(),
+    fovDeg: doublePrecision('fov_deg').notNull(),
+    rangeM: doublePrecision('range_m').notNull(),
+    indoor: boolean('indoor').notNull().default(false),
+    retentionDays: integer('retention_days').notNull(),
+    tier: text('tier').$type<CameraTier>().notNull(),
+    status: text('status').$type<CameraStatus>().notNull(),
+    /** Why it was rejected, or what the owner is asked to change (status stays pending). */
+    reviewNote: text('review_note'),
+    changesRequested: boolean('changes_requested').notNull().default(false),
+    /** AES-256-GCM sealed; never returned by any API. */
+    streamUrlEnc: text('stream_url_enc'),
+    streamCredentialsEnc: text('stream_credentials_enc'),
+    source: text('source').$type<'registration' | 'import' | 'staff'>().notNull(),
+    externalRef: text('external_ref'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
+    verifiedBy: uuid('verified_by'),
+  },
+  (t) => [
+    index('cameras_owner').on(t.ownerId),
+    index('cameras_status').on(t.status),
+    uniqueIndex('cameras_external_ref').on(t.externalRef),
+    check('cameras_one_holder', sql`(${t.ownerId} is null) <> (${t.agencyId} is null)`),
+    check('cameras_bearing', sql`${t.bearingDeg} >= 0 and ${t.bearingDeg} < 360`),
+    check('cameras_fov', sql`${t.fovDeg} >= 1 and ${t.fovDeg} <= 360`),
+    check('cameras_range', sql`${t.rangeM} > 0 and ${t.rangeM} <= 2000`),
+    check('cameras_retention', sql`${t.retentionDays} >= 0 and ${t.retentionDays} <= 3650`),
+    check('cameras_lat', sql`${t.lat} between -90 and 90`),
+    check('cameras_lng', sql`${t.lng} between -180 and 180`),
+  ],
+);
+
+/** Single-use, expiring links mailed to owners. The token's SHA-256 is stored; the link also carries an HMAC. */
+export const ownerLinks = pgTable(
+  'owner_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => owners.id),
+    purpose: text('purpose').$type<'manage'>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('owner_links_owner').on(t.ownerId)],
+);
+
+/** Owner sessions opened by a link: short, cookie-based, no password. */
+export const ownerSessions = pgTable('owner_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  ownerId: uuid('owner_id')
+    .notNull()
+    .references(() => owners.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+});
+
+/** Fingerprints of recent registrations, so that a double submission is recognised and refused. */
+export const registrationFingerprints = pgTable('registration_fingerprints', {
+  fingerprint: text('fingerprint').primaryKey(),
+  ownerId: uuid('owner_id')
+    .notNull()
+    .references(() => owners.id),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transactional outbox (M3): messages written in the same transaction as what caused them, delivered after commit.
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Unique per logical message: writing the same message twice is a no-op, so nothing is sent twice. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    channel: text('channel').$type<'email' | 'sms'>().notNull(),
+    recipient: text('recipient').notNull(),
+    /** Template name and its data; rendered at delivery in the recipient's language. */
+    template: text('template').notNull(),
+    language: text('language').notNull().default('en'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    ownerId: uuid('owner_id'),
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { signOut, type SessionView } from '../api/session';
+import './Floor.css';
 
 const titleCase = (role: string) => role.charAt(0).toUpperCase() + role.slice(1);
 const clockTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

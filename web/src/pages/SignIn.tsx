@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api/http';
 import { sessionStarted, type Notice, type SessionView } from '../api/session';
+import './SignIn.css';
 
 interface Enrollment {
   secret: string;

@@ -1,0 +1,181 @@
+// Owners, cameras, owner links and sessions: the only SQL for these tables.
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { cameras, ownerLinks, owners, ownerSessions, registrationFingerprints, type CameraStatus } from '../db/schema.js';
+
+export type Owner = typeof owners.$inferSelect;
+export type Camera = typeof cameras.$inferSelect;
+export type NewCamera = typeof cameras.$inferInsert;
+
+export async function insertOwner(q: Queryable, owner: typeof owners.$inferInsert): Promise<Owner> {
+  const [row] = await q.insert(owners).values(owner).returning();
+  return row!;
+}
+
+export async function findOwner(q: Queryable, id: string): Promise<Owner | undefined> {
+  const [row] = await q.select().from(owners).where(eq(owners.id, id));
+  return row;
+}
+
+/** Owners with this email who have not withdrawn (an address can hold a home and a business registration). */
+export async function findOwnersByEmail(q: Queryable, email: string): Promise<Owner[]> {
+  return q.select().from(owners).where(and(sql`lower(${owners.email}) = lower(${email})`, isNull(owners.erasedAt)));
+}
+
+export async function updateOwner(q: Queryable, id: string, patch: Partial<typeof owners.$inferInsert>): Promise<Owner | undefined> {
+  const [row] = await q.update(owners).set(patch).where(eq(owners.id, id)).returning();
+  return row;
+}
+
+export async function insertCameras(q: Queryable, rows: NewCamera[]): Promise<Camera[]> {
+  if (rows.length === 0) return [];
+  return q.insert(cameras).values(rows).returning();
+}
+
+export async function findCamera(q: Queryable, id: string): Promise<Camera | undefined> {
+  const [row] = await q.select().from(cameras).where(eq(cameras.id, id));
+  return row;
+}
+
+export async function findCameraForUpdate(q: Queryable, id: string): Promise<Camera | undefined> {
+  const [row] = await q.select().from(cameras).where(eq(cameras.id, id)).for('update');
+  return row;
+}
+
+export async function camerasOfOwner(q: Queryable, ownerId: string): Promise<Camera[]> {
+  return q.select().from(cameras).where(eq(cameras.ownerId, ownerId)).orderBy(asc(cameras.createdAt));
+}
+
+export async function updateCamera(q: Queryable, id: string, patch: Partial<NewCamera>): Promise<Camera | undefined> {
+  const [row] = await q.update(cameras).set(patch).where(eq(cameras.id, id)).returning();
+  return row;
+}
+
+export interface CameraFilter {
+  status?: CameraStatus | undefined;
+  tier?: string | undefined;
+  ownerId?: string | undefined;
+  agencyId?: string | undefined;
+  bbox?: [number, number, number, number] | undefined;
+  changesRequested?: boolean | undefined;
+}
+
+function cameraConditions(f: CameraFilter): SQL | undefined {
+  const conds: SQL[] = [];
+  if (f.status) conds.push(eq(cameras.status, f.status));
+  if (f.tier) conds.push(eq(cameras.tier, f.tier as Camera['tier']));
+  if (f.ownerId) conds.push(eq(cameras.ownerId, f.ownerId));
+  if (f.agencyId) conds.push(eq(cameras.agencyId, f.agencyId));
+  if (f.changesRequested !== undefined) conds.push(eq(cameras.changesRequested, f.changesRequested));
+  if (f.bbox) {
+    const [w, s, e, n] = f.bbox;
+    conds.push(sql`${cameras.lng} between ${w} and ${e} and ${cameras.lat} between ${s} and ${n}`);
+  }
+  return conds.length ? and(...conds) : undefined;
+}
+
+export async function listCameras(q: Queryable, f: CameraFilter, limit: number, offset = 0): Promise<Camera[]> {
+  return q.select().from(cameras).where(cameraConditions(f)).orderBy(asc(cameras.createdAt), asc(cameras.id)).limit(limit).offset(offset);
+}
+
+export async function countCameras(q: Queryable, f: CameraFilter): Promise<number> {
+  const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(cameras).where(cameraConditions(f));
+  return row?.n ?? 0;
+}
+
+/** The pending queue, oldest first, with each camera's owner. */
+export async function pendingWithOwners(q: Queryable, limit: number): Promise<{ camera: Camera; owner: Owner | null }[]> {
+  return q
+    .select({ camera: cameras, owner: owners })
+    .from(cameras)
+    .leftJoin(owners, eq(owners.id, cameras.ownerId))
+    .where(eq(cameras.status, 'pending'))
+    .orderBy(asc(cameras.createdAt))
+    .limit(limit);
+}
+
+/** Every verified camera, in pages: the camera index is built from this at start. */
+export async function* verifiedCameras(q: Queryable, pageSize = 50_000): AsyncGenerator<Camera[]> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const page = await q.select().from(cameras).where(and(eq(cameras.status, 'verified'), gt(cameras.id, after))).orderBy(asc(cameras.id)).limit(pageSize);
+    if (page.length) yield page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+export async function findCamerasByExternalRef(q: Queryable, refs: string[]): Promise<Camera[]> {
+  if (refs.length === 0) return [];
+  return q.select().from(cameras).where(inArray(cameras.externalRef, refs));
+}
+
+export async function insertFingerprint(q: Queryable, fingerprint: string, ownerId: string): Promise<boolean> {
+  const rows = await q.insert(registrationFingerprints).values({ fingerprint, ownerId }).onConflictDoNothing().returning();
+  return rows.length > 0;
+}
+
+export async function findFingerprint(q: Queryable, fingerprint: string, since: Date) {
+  const [row] = await q
+    .select()
+    .from(registrationFingerprints)
+    .where(and(eq(registrationFingerprints.fingerprint, fingerprint), gt(registrationFingerprints.createdAt, since)));
+  return row;
+}
+
+export async function deleteFingerprint(q: Queryable, fingerprint: string): Promise<void> {
+  await q.delete(registrationFingerprints).where(eq(registrationFingerprints.fingerprint, fingerprint));
+}
+
+export async function insertOwnerLink(q: Queryable, link: typeof ownerLinks.$inferInsert): Promise<typeof ownerLinks.$inferSelect> {
+  const [row] = await q.insert(ownerLinks).values(link).returning();
+  return row!;
+}
+
+/** Marks an unused, unexpired link used, atomically: of two concurrent uses, one wins. */
+export async function consumeOwnerLink(q: Queryable, id: string, tokenHash: string, now: Date) {
+  const [row] = await q
+    .update(ownerLinks)
+    .set({ usedAt: now })
+    .where(and(eq(ownerLinks.id, id), eq(ownerLinks.tokenHash, tokenHash), isNull(ownerLinks.usedAt), gt(ownerLinks.expiresAt, now)))
+    .returning();
+  return row;
+}
+
+export async function findOwnerLink(q: Queryable, id: string) {
+  const [row] = await q.select().from(ownerLinks).where(eq(ownerLinks.id, id));
+  return row;
+}
+
+export async function insertOwnerSession(q: Queryable, row: typeof ownerSessions.$inferInsert): Promise<void> {
+  await q.insert(ownerSessions).values(row);
+}
+
+export async function findOwnerSession(q: Queryable, tokenHash: string, now: Date) {
+  const [row] = await q
+    .select()
+    .from(ownerSessions)
+    .where(and(eq(ownerSessions.tokenHash, tokenHash), isNull(ownerSessions.endedAt), gt(ownerSessions.expiresAt, now)));
+  return row;
+}
+
+export async function endOwnerSessions(q: Queryable, ownerId: string, now: Date): Promise<void> {
+  await q.update(ownerSessions).set({ endedAt: now }).where(and(eq(ownerSessions.ownerId, ownerId), isNull(ownerSessions.endedAt)));
+}
+
+/** Owners who withdrew before `cutoff` and whose personal data is still held. */
+export async function ownersDueForErasure(q: Queryable, cutoff: Date): Promise<Owner[]> {
+  return q
+    .select()
+    .from(owners)
+    .where(and(lte(owners.withdrawnAt, cutoff), isNull(owners.erasedAt)))
+    .orderBy(desc(owners.withdrawnAt));
+}
+
+export async function countActiveCameras(q: Queryable, ownerId: string): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(cameras)
+    .where(and(eq(cameras.ownerId, ownerId), ne(cameras.status, 'withdrawn'), ne(cameras.status, 'rejected')));
+  return row?.n ?? 0;
+}
