@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -22,6 +22,9 @@ import { healthRoutes } from './health/health.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { publicRoutes } from './cameras/public.routes.js';
+import { cameraRoutes } from './cameras/camera.routes.js';
+import { outboxRoutes } from './notifications/outbox.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -45,10 +48,7 @@ export interface BuildOptions {
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const { config } = ctx;
   const app = Fastify({
-    logger: opts.logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-    },
+    ...(opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: ctx.log as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
@@ -132,12 +132,15 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(swaggerUi, { routePrefix: '/docs/api', staticCSP: true });
 
   // Before validation: an unauthenticated caller learns nothing about a route's body schema.
-  app.addHook('preValidation', accessGuard(ctx.auth));
+  app.addHook('preValidation', accessGuard(ctx.auth, ctx.owners));
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/v1/auth' });
   await app.register(staffRoutes, { prefix: '/api/v1' });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(publicRoutes, { prefix: '/api/v1' });
+  await app.register(cameraRoutes, { prefix: '/api/v1' });
+  await app.register(outboxRoutes, { prefix: '/api/v1' });
 
   app.get('/openapi.json', { config: { infrastructure: true }, schema: { hide: true } }, async () => app.swagger());
 
@@ -149,7 +152,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 function installNotFound(app: FastifyInstance, spa: boolean): void {
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/');
-    if (!spa || isApi || request.method !== 'GET') {
+    // A missing asset (an old tab after a deploy) is a 404, not the page: the browser must not run HTML as script.
+    const isAsset = request.url.startsWith('/assets/');
+    if (!spa || isApi || isAsset || request.method !== 'GET') {
       return sendProblem(reply, request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
     }
     // The web app routes on the client: any other GET gets its page.
@@ -165,6 +170,7 @@ async function serveWebApp(app: FastifyInstance): Promise<void> {
     installNotFound(app, false);
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, maxAge: '1h', index: ['index.html'] });
+  // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: true, maxAge: '1h', index: ['index.html'] });
   installNotFound(app, true);
 }

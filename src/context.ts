@@ -1,4 +1,5 @@
 // Everything a running server (or a CLI command) shares: configuration, database, keys, clock and services.
+import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { AuthService } from './auth/auth.service.js';
@@ -6,14 +7,32 @@ import { StaffService } from './staff/staff.service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { loadOrCreateSecretKey, SecretBox } from './platform/crypto.js';
 import { lockDataDir, type DataDirLock } from './platform/lock.js';
+import { createMailer, type Mailer } from './platform/mailer.js';
+import { loadServiceArea, type ServiceArea } from './geo/service-area.js';
+import { CameraRegistry } from './cameras/camera-registry.js';
+import { RegistrationService } from './cameras/registration.service.js';
+import { OwnerService } from './cameras/owner.service.js';
+import { ReviewService } from './cameras/review.service.js';
+import { CameraImporter } from './cameras/camera-import.js';
+import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 
 export interface AppContext {
   config: Config;
+  /** The process's structured logger (the HTTP server logs through it too). */
+  log: Logger;
   database: Database;
   box: SecretBox;
   clock: Clock;
   auth: AuthService;
   staff: StaffService;
+  serviceArea: ServiceArea;
+  cameras: CameraRegistry;
+  registrations: RegistrationService;
+  owners: OwnerService;
+  reviews: ReviewService;
+  importer: CameraImporter;
+  mailer: Mailer;
+  outbox: OutboxWorker;
   /** Held while this process has the PGlite folder open. */
   lock?: DataDirLock | undefined;
   close(): Promise<void>;
@@ -27,6 +46,9 @@ export interface ContextOptions {
   command?: string;
   /** Open PGlite in memory instead of in the data folder (tests). */
   inMemory?: boolean;
+  /** Replaces the SMTP mailer (tests). */
+  mailer?: Mailer;
+  outbox?: OutboxWorkerOptions;
 }
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
@@ -49,16 +71,36 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const db = database.db;
   const auth = new AuthService(db, box, clock, config);
   const staff = new StaffService(db, clock);
+  const serviceArea = loadServiceArea(config.serviceAreaFile);
+  const cameras = new CameraRegistry();
+  await cameras.load(db);
+  const log = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+  });
+  const mailer = opts.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log);
+  const outbox = new OutboxWorker(db, mailer, clock, log, opts.outbox);
   const ownedDatabase = !opts.database;
   return {
     config,
+    log,
     database,
     box,
     clock,
     auth,
     staff,
+    serviceArea,
+    cameras,
+    registrations: new RegistrationService(db, box, clock, config, serviceArea),
+    owners: new OwnerService(db, box, clock, config, serviceArea, cameras),
+    reviews: new ReviewService(db, clock, config, cameras),
+    importer: new CameraImporter(db, clock, serviceArea, cameras),
+    mailer,
+    outbox,
     lock,
     async close() {
+      await outbox.stop();
+      mailer.close();
       if (ownedDatabase) await database.close();
       lock?.release();
     },

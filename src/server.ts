@@ -16,9 +16,16 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } 
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   const url = `http://localhost:${port}`;
   ctx.lock?.update({ url });
+  ctx.outbox.start();
+  // Personal data of withdrawn owners is erased once its retention period is over: at start, then hourly.
+  const eraseDue = () => ctx.owners.eraseDue().catch((err: unknown) => app.log.error({ err }, 'erasure of withdrawn owners failed'));
+  void eraseDue();
+  const eraser = setInterval(eraseDue, 3_600_000);
+  eraser.unref();
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      clearInterval(eraser);
       await app.close();
       await ctx.close();
     })());

@@ -179,3 +179,7 @@ export async function countActiveCameras(q: Queryable, ownerId: string): Promise
     .where(and(eq(cameras.ownerId, ownerId), ne(cameras.status, 'withdrawn'), ne(cameras.status, 'rejected')));
   return row?.n ?? 0;
 }
+
+export async function verifiedPositions(q: Queryable): Promise<{ lat: number; lng: number }[]> {
+  return q.select({ lat: cameras.lat, lng: cameras.lng }).from(cameras).where(eq(cameras.status, 'verified'));
+}

@@ -12,6 +12,8 @@ export type Access =
   | 'public'
   /** Only the second step of sign-in: a session that has passed the password but not yet the code. */
   | 'mfa'
+  /** A camera owner signed in through a mailed link (owner session cookie). */
+  | 'owner'
   /** A signed-in staff member (or an API key, when `apiKey` is true) holding one of these roles. */
   | { roles: readonly Role[]; apiKey?: boolean };
 
@@ -23,10 +25,13 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set on 'owner' routes: the owner whose link opened this session. */
+    ownerId: string | null;
   }
 }
 
 export const SESSION_COOKIE = 'wf_session';
+export const OWNER_COOKIE = 'wf_owner';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function describeAccess(access: Access | undefined): string {
@@ -54,14 +59,24 @@ function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** Checks the caller against the route's declared access; sets request.principal. */
-export function accessGuard(auth: AuthService) {
+export function accessGuard(auth: AuthService, owners: { resolveSession(token: string): Promise<string> }) {
   return async function guard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
+    if (access === 'owner') {
+      const token = request.cookies[OWNER_COOKIE];
+      if (!token) throw new AppError('UNAUTHENTICATED', 'Open the link from your email, or ask for a new one.');
+      // Owner writes must be JSON: a cross-site form cannot send that without a CORS preflight, which is never granted.
+      if (UNSAFE_METHODS.has(request.method) && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new AppError('CSRF', 'Send changes as application/json.');
+      }
+      request.ownerId = await owners.resolveSession(token);
+      return;
+    }
 
     const apiKey = bearerToken(request);
     if (apiKey !== undefined) {
-      if (access === 'mfa' || !access.apiKey) throw new AppError('FORBIDDEN', 'This route is for staff sessions, not API keys.');
+      if (access === 'mfa' || typeof access === 'string' || !access.apiKey) throw new AppError('FORBIDDEN', 'This route is for staff sessions, not API keys.');
       request.principal = await auth.authenticateApiKey(apiKey);
     } else {
       const token = request.cookies[SESSION_COOKIE];
