@@ -103,9 +103,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   static build<T extends CameraForIndex>(cameras: Iterable<T>, options: CameraIndexOptions = {}): CameraIndex<T> {
     const index = new CameraIndex<T>(options);
     const list = Array.isArray(cameras) ? (cameras as T[]) : Array.from(cameras);
-    const t0 = performance.now();
     for (const camera of list) validateCamera(camera);
-    console.log('validate', (performance.now() - t0).toFixed(0));
     index.#rebuild(list);
     return index;
   }
@@ -307,7 +305,6 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   /** Replaces every structure from `cameras` (already validated). Throws on a duplicate id. */
   #rebuild(cameras: readonly T[]): void {
     const n = cameras.length;
-    let T = performance.now(); const lap = (l: string) => { const x = performance.now(); console.log(l, (x - T).toFixed(0)); T = x; };
     const classCount = RANGE_CLASS_LIMITS_M.length;
     const classOf = new Uint8Array(n);
     const counts = new Int32Array(classCount);
@@ -320,7 +317,6 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
       counts[k]!++;
       if (rangeM > maxRange[k]!) maxRange[k] = rangeM;
     }
-    lap('classify');
     // Counting sort into class order; pushing in slot order keeps `records` a packed array (new Array(n) with a
     // large n would start in slow dictionary mode).
     const next = new Int32Array(classCount);
@@ -331,7 +327,6 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     const records: (T | undefined)[] = [];
     for (let s = 0; s < n; s++) records.push(cameras[order[s]!]);
 
-    lap('records');
     const classes: RangeClass[] = [];
     for (let k = 0; k < classCount; k++) {
       const count = counts[k]!;
@@ -342,7 +337,6 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
       classes.push({ tree: tree.finish(), firstSlot, count, maxRangeM: maxRange[k]! });
     }
 
-    lap('trees');
     this.#records = records;
     this.#classes = classes;
     this.#tombstones = 0;
@@ -355,7 +349,6 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
       const id = records[s]!.id;
       if (this.#ids.set(id, s) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
     }
-    lap('ids');
   }
 }
 

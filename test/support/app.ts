@@ -6,6 +6,7 @@ import { createContext, type AppContext } from '../../src/context.js';
 import type { Database } from '../../src/db/client.js';
 import type { Role } from '../../src/db/schema.js';
 import { ManualClock, type Clock } from '../../src/platform/clock.js';
+import type { Mailer } from '../../src/platform/mailer.js';
 import { CLI_ACTOR } from '../../src/staff/staff.service.js';
 import { totpCode } from '../../src/auth/totp.js';
 import * as staffRepo from '../../src/staff/staff.repository.js';
@@ -20,10 +21,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(database: Database, opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function makeTestApp(database: Database, opts: { clock?: Clock; config?: Partial<Config>; mailer?: Mailer } = {}): Promise<TestApp> {
   const clock = opts.clock ?? new ManualClock();
   const config = loadConfig({ WATCHFLOOR_SECRET_KEY: TEST_SECRET_KEY, WATCHFLOOR_DATA_DIR: '.tmp/test-data', LOG_LEVEL: 'silent' }, opts.config);
-  const ctx = await createContext(config, { database, clock });
+  const ctx = await createContext(config, { database, clock, mailer: opts.mailer ?? { send: async (m) => ({ providerMessageId: m.messageId }), close() {} } });
   const app = await buildApp(ctx, { logger: false, serveWeb: false });
   await app.ready();
   return { app, ctx, clock, close: () => app.close() };
