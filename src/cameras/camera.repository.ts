@@ -12,6 +12,10 @@ export async function insertOwner(q: Queryable, owner: typeof owners.$inferInser
   return row!;
 }
 
+export async function insertOwners(q: Queryable, rows: (typeof owners.$inferInsert)[]): Promise<void> {
+  if (rows.length) await q.insert(owners).values(rows);
+}
+
 export async function findOwner(q: Queryable, id: string): Promise<Owner | undefined> {
   const [row] = await q.select().from(owners).where(eq(owners.id, id));
   return row;

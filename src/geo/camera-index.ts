@@ -1,38 +1,21 @@
 // The in-process index of verified cameras that answers "which cameras could have seen this incident?".
 //
-// Layout, chosen for a million cameras in well under a second of build and ~40 bytes a camera:
-// - Base: cameras grouped by range class (≤16 m, ≤32 m, … doubling), one static kdbush tree per class over
-//   Float64 lng/lat. A query searches each class only as far as that class's longest range reaches, so the many
-//   short-range doorbells near an incident are not all distance-tested against a 250 m radius.
-// - Overlay: cameras added or moved since the last build, in flat typed arrays scanned with a box test.
-// - Tombstones: a removed or moved base camera's record slot is cleared, so it vanishes from queries at once.
-// - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the whole index is rebuilt
-//   from the live cameras in slot order, then overlay order: deterministic, and a 1M rebuild is a few hundred ms.
-// Every candidate passes the same exact predicate (`matchCameraToArea`) that the brute-force test oracle uses;
-// the spatial search only has to be a superset, which `boundingBoxesAround` guarantees.
+// - Base (static-cameras.ts): kdbush trees per range class, built in bulk; cameras in typed arrays in kd order.
+// - Overlay: cameras added or moved since the last build, in flat arrays scanned with a box test.
+// - Tombstones: a removed or moved base camera's slot is cleared, so it vanishes from the very next query.
+// - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the index is rebuilt from
+//   the live cameras, base slots first then the overlay: deterministic, and ~1 s for a million cameras here.
+// Every answer passes the same exact predicate (`matchCameraToArea` / its field form) that the brute-force test
+// oracle uses; the spatial search and the distance bound only ever discard cameras that predicate would reject.
 
-import KDBush from 'kdbush';
-import { BOUNDARY_TOLERANCE_M, matchCameraToArea, type CameraFieldOfView, type IncidentArea } from './fov.js';
-import { IdTable } from './id-table.js';
-import { compareByUsefulness, usefulnessScore, type CameraTier } from './ranking.js';
-import { boundingBoxesAround, boxContains, type LngLatBox } from './sphere.js';
+import { validateCamera, type CameraForIndex, type CameraMatch } from './camera-types.js';
+import { BOUNDARY_TOLERANCE_M, matchCameraToArea, type IncidentArea } from './fov.js';
+import { IdTable, MAX_CODE } from './id-table.js';
+import { compareByUsefulness, usefulnessScore } from './ranking.js';
+import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
+import { StaticCameras } from './static-cameras.js';
 
-export interface CameraForIndex extends CameraFieldOfView {
-  readonly id: string;
-  readonly tier: CameraTier;
-}
-
-export interface CameraMatch<T extends CameraForIndex = CameraForIndex> {
-  readonly camera: T;
-  /** Camera to incident centre, metres. */
-  readonly distanceM: number;
-  /** The incident centre lies within the wedge's angle (not merely the uncertainty circle grazing it). */
-  readonly facesArea: boolean;
-  /** Angle between the camera's bearing and the direction of the incident centre, degrees. */
-  readonly offAxisDeg: number;
-  /** Likely usefulness, higher first; see ranking.ts for the formula. */
-  readonly score: number;
-}
+export type { CameraForIndex, CameraMatch } from './camera-types.js';
 
 export interface FindCamerasOptions<T> {
   /** Non-geometric filter applied to geometric matches (e.g. retention still covers the incident time). */
@@ -55,40 +38,29 @@ export interface CameraIndexMemory {
   readonly tombstones: number;
   /** kdbush buffers: Float64 lng/lat + Uint32 ids (Uint16 for small classes). */
   readonly treeBytes: number;
+  /** Float64 bearing, fov and range plus a tier byte per base slot. */
+  readonly fieldBytes: number;
   readonly idTableBytes: number;
   /** One reference per record slot, counted at 8 bytes (Node's default, no pointer compression). */
   readonly recordRefBytes: number;
-  readonly overlayBytes: number;
+  /** Overlay coordinates and the reusable query buffer. */
+  readonly otherBytes: number;
   /** Everything above: what the index costs beyond the camera objects themselves. */
   readonly indexBytes: number;
   readonly bytesPerCamera: number;
 }
 
-/** Upper range limits of the classes, metres; a camera goes to the first class whose limit reaches its range. */
-const RANGE_CLASS_LIMITS_M = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, Infinity];
-const NODE_SIZE = 32;
 const REF_BYTES = 8;
-const TIERS: ReadonlySet<string> = new Set<CameraTier>(['registered', 'integrated', 'city']);
-
-interface RangeClass {
-  readonly tree: KDBush;
-  readonly firstSlot: number;
-  readonly count: number;
-  readonly maxRangeM: number;
-}
 
 export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   readonly #overlayLimit: number;
   readonly #autoCompact: boolean;
-  #classes: RangeClass[] = [];
-  /** Base slot → camera; undefined marks a tombstone. */
-  #records: (T | undefined)[] = [];
-  #tombstones = 0;
+  #base: StaticCameras<T> = StaticCameras.build<T>([]);
   #overlay: T[] = [];
   #overlayLat = new Float64Array(16);
   #overlayLng = new Float64Array(16);
   #overlayMaxRangeM = 0;
-  /** id → code; codes below records.length are base slots, the rest are overlay positions after them. */
+  /** id → code; codes below the base size are base slots, the rest are overlay positions after them. */
   #ids: IdTable;
 
   constructor(options: CameraIndexOptions = {}) {
@@ -115,9 +87,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
 
   /** Longest range of any indexed camera, metres (an upper bound between rebuilds). */
   get maxRangeM(): number {
-    let max = this.#overlay.length > 0 ? this.#overlayMaxRangeM : 0;
-    for (const c of this.#classes) max = Math.max(max, c.maxRangeM);
-    return max;
+    return Math.max(this.#base.maxRangeM, this.#overlay.length > 0 ? this.#overlayMaxRangeM : 0);
   }
 
   get(id: string): T | undefined {
@@ -129,23 +99,18 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     return this.#ids.get(id) !== undefined;
   }
 
-  /** Adds the camera or replaces the one with the same id. Visible to the next query; never a full rebuild unless compacting. */
+  /** Adds the camera or replaces the one with the same id; visible to the next query, with no rebuild unless compacting. */
   upsert(camera: T): void {
     validateCamera(camera);
     const code = this.#ids.get(camera.id);
-    const baseCount = this.#records.length;
+    const baseCount = this.#base.records.length;
     if (code === undefined) {
       this.#pushOverlay(camera);
     } else if (code < baseCount) {
-      const old = this.#records[code]!;
-      if (old.lat === camera.lat && old.lng === camera.lng && camera.rangeM <= this.#classOfSlot(code).maxRangeM) {
-        this.#records[code] = camera;
-        return;
-      }
-      // Moved, or now outruns its class's search radius: leave a tombstone and carry it in the overlay.
+      if (this.#base.replaceInPlace(code, camera)) return;
+      // Moved, or now outruns its class's search radius: carry it in the overlay, then tombstone the slot.
       this.#pushOverlay(camera);
-      this.#records[code] = undefined;
-      this.#tombstones++;
+      this.#base.remove(code);
     } else {
       const j = code - baseCount;
       this.#overlay[j] = camera;
@@ -161,10 +126,9 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     const code = this.#ids.get(id);
     if (code === undefined) return false;
     this.#ids.delete(id);
-    const baseCount = this.#records.length;
+    const baseCount = this.#base.records.length;
     if (code < baseCount) {
-      this.#records[code] = undefined;
-      this.#tombstones++;
+      this.#base.remove(code);
     } else {
       const j = code - baseCount;
       const last = this.#overlay.length - 1;
@@ -184,15 +148,12 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
 
   /** Rebuilds the trees from the live cameras and empties the overlay. */
   compact(): void {
-    const live: T[] = [];
-    for (const c of this.#records) if (c !== undefined) live.push(c);
-    for (const c of this.#overlay) live.push(c);
-    this.#rebuild(live);
+    this.#rebuild([...this.cameras()]);
   }
 
   /** Every live camera, base slots first, then the overlay. */
   *cameras(): IterableIterator<T> {
-    for (const c of this.#records) if (c !== undefined) yield c;
+    for (const c of this.#base.records) if (c !== undefined) yield c;
     yield* this.#overlay;
   }
 
@@ -205,78 +166,60 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     if (!(searchRadiusM >= 0 && Number.isFinite(searchRadiusM))) throw new RangeError(`searchRadiusM must be a finite number ≥ 0, got ${searchRadiusM}`);
     const { accept, limit } = options;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`limit must be an integer ≥ 0, got ${limit}`);
-    const matches: CameraMatch<T>[] = [];
-    const consider = (camera: T): void => {
-      const rel = matchCameraToArea(camera, area, searchRadiusM);
-      if (rel === undefined || (accept !== undefined && !accept(camera))) return;
-      const score = usefulnessScore(rel, camera.fovDeg, camera.tier);
-      matches.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
-    };
-    const reachM = (maxRangeM: number): number => Math.min(searchRadiusM, maxRangeM) + area.accuracyM + BOUNDARY_TOLERANCE_M;
-
-    const records = this.#records;
-    for (const cls of this.#classes) {
-      for (const box of boundingBoxesAround(area, reachM(cls.maxRangeM))) {
-        for (const i of cls.tree.range(box.minLng, box.minLat, box.maxLng, box.maxLat)) {
-          const camera = records[cls.firstSlot + i];
-          if (camera !== undefined) consider(camera);
-        }
-      }
-    }
+    const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
+    const found: CameraMatch<T>[] = [];
+    const bound = new DistanceLowerBound(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
+    this.#base.collectMatches(area, searchRadiusM, bound, found);
     if (this.#overlay.length > 0) {
-      const boxes: LngLatBox[] = boundingBoxesAround(area, reachM(this.#overlayMaxRangeM));
-      const lat = this.#overlayLat;
-      const lng = this.#overlayLng;
+      const boxes = boundingBoxesAround(area, Math.min(searchRadiusM, this.#overlayMaxRangeM) + slackM);
       for (let j = 0; j < this.#overlay.length; j++) {
-        for (const box of boxes) {
-          if (boxContains(box, lat[j]!, lng[j]!)) {
-            consider(this.#overlay[j]!);
-            break;
-          }
-        }
+        let inBox = false;
+        for (const box of boxes) inBox ||= boxContains(box, this.#overlayLat[j]!, this.#overlayLng[j]!);
+        if (!inBox) continue;
+        const camera = this.#overlay[j]!;
+        const rel = matchCameraToArea(camera, area, searchRadiusM);
+        if (rel === undefined) continue;
+        const score = usefulnessScore(rel, camera.fovDeg, camera.tier);
+        found.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
       }
     }
+    // `accept` runs last, on geometric matches only, and never while a traversal is using the shared buffers.
+    const matches = accept === undefined ? found : found.filter((m) => accept(m.camera));
     matches.sort(compareByUsefulness);
     if (limit !== undefined && matches.length > limit) matches.length = limit;
     return matches;
   }
 
   memoryUsage(): CameraIndexMemory {
-    let treeBytes = 0;
-    for (const c of this.#classes) treeBytes += c.tree.data.byteLength;
+    const base = this.#base.byteLength(REF_BYTES);
     const idTableBytes = this.#ids.byteLength;
-    const recordRefBytes = (this.#records.length + this.#overlay.length) * REF_BYTES;
-    const overlayBytes = this.#overlayLat.byteLength + this.#overlayLng.byteLength;
-    const indexBytes = treeBytes + idTableBytes + recordRefBytes + overlayBytes;
+    const recordRefBytes = base.refs + this.#overlay.length * REF_BYTES;
+    const otherBytes = this.#overlayLat.byteLength + this.#overlayLng.byteLength + base.scratch;
+    const indexBytes = base.trees + base.fields + idTableBytes + recordRefBytes + otherBytes;
     return {
       cameras: this.size,
-      baseCameras: this.#records.length - this.#tombstones,
+      baseCameras: this.#base.records.length - this.#base.tombstones,
       overlayCameras: this.#overlay.length,
-      tombstones: this.#tombstones,
-      treeBytes,
+      tombstones: this.#base.tombstones,
+      treeBytes: base.trees,
+      fieldBytes: base.fields,
       idTableBytes,
       recordRefBytes,
-      overlayBytes,
+      otherBytes,
       indexBytes,
       bytesPerCamera: this.size === 0 ? 0 : indexBytes / this.size,
     };
   }
 
   #keyOf(code: number): string {
-    const base = this.#records.length;
-    const camera = code < base ? this.#records[code] : this.#overlay[code - base];
+    const camera = this.#cameraAt(code);
     if (camera === undefined) throw new Error(`CameraIndex: id table points at empty slot ${code}`);
     return camera.id;
   }
 
   #cameraAt(code: number): T | undefined {
-    const base = this.#records.length;
-    return code < base ? this.#records[code] : this.#overlay[code - base];
-  }
-
-  #classOfSlot(slot: number): RangeClass {
-    for (const c of this.#classes) if (slot < c.firstSlot + c.count) return c;
-    throw new Error(`CameraIndex: slot ${slot} is in no range class`);
+    const records = this.#base.records;
+    return code < records.length ? records[code] : this.#overlay[code - records.length];
   }
 
   #pushOverlay(camera: T): void {
@@ -289,80 +232,38 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
       this.#overlayLat = lat;
       this.#overlayLng = lng;
     }
+    const code = this.#base.records.length + j;
+    if (code > MAX_CODE) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras`);
     this.#overlay.push(camera);
     this.#overlayLat[j] = camera.lat;
     this.#overlayLng[j] = camera.lng;
     this.#overlayMaxRangeM = Math.max(this.#overlayMaxRangeM, camera.rangeM);
-    this.#ids.set(camera.id, this.#records.length + j);
+    this.#ids.set(camera.id, code);
   }
 
   #maybeCompact(): void {
     if (!this.#autoCompact) return;
-    const base = this.#records.length;
-    if (this.#overlay.length > this.#overlayLimit || this.#tombstones > Math.max(this.#overlayLimit, base / 4)) this.compact();
+    const base = this.#base;
+    if (this.#overlay.length > this.#overlayLimit || base.tombstones > Math.max(this.#overlayLimit, base.records.length / 4)) this.compact();
   }
 
-  /** Replaces every structure from `cameras` (already validated). Throws on a duplicate id. */
+  /** Replaces every structure from `cameras` (already validated). Throws on a duplicate id, which only `build` can meet. */
   #rebuild(cameras: readonly T[]): void {
-    const n = cameras.length;
-    const classCount = RANGE_CLASS_LIMITS_M.length;
-    const classOf = new Uint8Array(n);
-    const counts = new Int32Array(classCount);
-    const maxRange = new Float64Array(classCount);
-    for (let i = 0; i < n; i++) {
-      const rangeM = cameras[i]!.rangeM;
-      let k = 0;
-      while (rangeM > RANGE_CLASS_LIMITS_M[k]!) k++;
-      classOf[i] = k;
-      counts[k]!++;
-      if (rangeM > maxRange[k]!) maxRange[k] = rangeM;
-    }
-    // Counting sort into class order; pushing in slot order keeps `records` a packed array (new Array(n) with a
-    // large n would start in slow dictionary mode).
-    const next = new Int32Array(classCount);
-    for (let k = 1; k < classCount; k++) next[k] = next[k - 1]! + counts[k - 1]!;
-    const firstSlots = next.slice();
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[next[classOf[i]!]!++] = i;
-    const records: (T | undefined)[] = [];
-    for (let s = 0; s < n; s++) records.push(cameras[order[s]!]);
-
-    const classes: RangeClass[] = [];
-    for (let k = 0; k < classCount; k++) {
-      const count = counts[k]!;
-      if (count === 0) continue;
-      const firstSlot = firstSlots[k]!;
-      const tree = new KDBush(count, NODE_SIZE, Float64Array);
-      for (let s = firstSlot; s < firstSlot + count; s++) tree.add(records[s]!.lng, records[s]!.lat);
-      classes.push({ tree: tree.finish(), firstSlot, count, maxRangeM: maxRange[k]! });
-    }
-
-    this.#records = records;
-    this.#classes = classes;
-    this.#tombstones = 0;
+    if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
+    const base = StaticCameras.build(cameras);
+    const ids = new IdTable((code) => this.#keyOf(code), cameras.length);
+    this.#base = base;
     this.#overlay = [];
     this.#overlayLat = new Float64Array(16);
     this.#overlayLng = new Float64Array(16);
     this.#overlayMaxRangeM = 0;
-    this.#ids = new IdTable((code) => this.#keyOf(code), n);
-    for (let s = 0; s < n; s++) {
+    this.#ids = ids;
+    const records = base.records;
+    for (let s = 0; s < records.length; s++) {
       const id = records[s]!.id;
-      if (this.#ids.set(id, s) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
+      if (ids.set(id, s) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
     }
   }
-}
-
-function validateCamera(c: CameraForIndex): void {
-  const bad = (field: string, rule: string, value: unknown): never => {
-    throw new RangeError(`camera "${String(c?.id)}": ${field} must be ${rule}, got ${String(value)}`);
-  };
-  if (typeof c?.id !== 'string' || c.id.length === 0) bad('id', 'a non-empty string', c?.id);
-  if (!(c.lat >= -90 && c.lat <= 90)) bad('lat', 'in [-90, 90]', c.lat);
-  if (!(c.lng >= -180 && c.lng <= 180)) bad('lng', 'in [-180, 180]', c.lng);
-  if (!(c.bearingDeg >= 0 && c.bearingDeg <= 360)) bad('bearingDeg', 'in [0, 360]', c.bearingDeg);
-  if (!(c.fovDeg >= 1 && c.fovDeg <= 360)) bad('fovDeg', 'in [1, 360]', c.fovDeg);
-  if (!(c.rangeM > 0 && Number.isFinite(c.rangeM))) bad('rangeM', 'a finite number > 0', c.rangeM);
-  if (!TIERS.has(c.tier)) bad('tier', "'registered', 'integrated' or 'city'", c.tier);
 }
 
 function validateArea(a: IncidentArea): void {

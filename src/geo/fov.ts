@@ -51,21 +51,29 @@ export interface WedgeRelation {
 
 /** The full relation between a camera's wedge and an incident circle; the one predicate the index and tests share. */
 export function relateWedgeToCircle(camera: CameraFieldOfView, area: IncidentArea): WedgeRelation {
-  const dRad = centralAngleRad(camera.lat, camera.lng, area.lat, area.lng);
+  return relateWedgeFieldsToCircle(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, area);
+}
+
+/**
+ * `relateWedgeToCircle` from the camera's fields, for callers that keep them in typed arrays (the index, which
+ * would otherwise chase a pointer to every camera object and to each of its boxed doubles).
+ */
+export function relateWedgeFieldsToCircle(lat: number, lng: number, bearingDeg: number, fovDeg: number, rangeM: number, area: IncidentArea): WedgeRelation {
+  const dRad = centralAngleRad(lat, lng, area.lat, area.lng);
   const distM = dRad * EARTH_RADIUS_M;
   const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-  if (distM > camera.rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
+  if (distM > rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
   if (distM === 0) return { intersects: true, distanceM: 0, facesArea: true, offAxisDeg: 0 };
 
-  const bearingToCentreRad = initialBearingRad(camera.lat, camera.lng, area.lat, area.lng);
-  const offAxisDeg = Math.abs(angleDifferenceDeg(camera.bearingDeg, bearingToCentreRad * DEG));
-  const halfFovDeg = camera.fovDeg / 2;
-  if (camera.fovDeg >= 360 || offAxisDeg <= halfFovDeg) {
+  const bearingToCentreRad = initialBearingRad(lat, lng, area.lat, area.lng);
+  const offAxisDeg = Math.abs(angleDifferenceDeg(bearingDeg, bearingToCentreRad * DEG));
+  const halfFovDeg = fovDeg / 2;
+  if (fovDeg >= 360 || offAxisDeg <= halfFovDeg) {
     return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };
   }
   if (distM <= reachM) return { intersects: true, distanceM: distM, facesArea: false, offAxisDeg };
 
-  const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, camera.rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
+  const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
   return { intersects: edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };
 }
 
@@ -85,7 +93,20 @@ export function wedgeContainsPoint(camera: CameraFieldOfView, point: LatLng): bo
  * the intersection. Returns undefined for no match.
  */
 export function matchCameraToArea(camera: CameraFieldOfView, area: IncidentArea, searchRadiusM: number): WedgeRelation | undefined {
-  const rel = relateWedgeToCircle(camera, area);
+  return matchWedgeFieldsToArea(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, area, searchRadiusM);
+}
+
+/** `matchCameraToArea` from the camera's fields. */
+export function matchWedgeFieldsToArea(
+  lat: number,
+  lng: number,
+  bearingDeg: number,
+  fovDeg: number,
+  rangeM: number,
+  area: IncidentArea,
+  searchRadiusM: number,
+): WedgeRelation | undefined {
+  const rel = relateWedgeFieldsToCircle(lat, lng, bearingDeg, fovDeg, rangeM, area);
   if (!rel.intersects || rel.distanceM - area.accuracyM > searchRadiusM + BOUNDARY_TOLERANCE_M) return undefined;
   return rel;
 }

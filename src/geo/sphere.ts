@@ -7,6 +7,7 @@ export const EARTH_RADIUS_M = 6_371_008.8;
 
 const RAD = Math.PI / 180;
 const DEG = 180 / Math.PI;
+const HALF_RAD = Math.PI / 360;
 
 export interface LatLng {
   /** Latitude in degrees, [-90, 90]. */
@@ -91,9 +92,13 @@ export function normalizeLngDeg(deg: number): number {
 
 /** Signed smallest difference `toDeg - fromDeg`, in (-180, 180]. */
 export function angleDifferenceDeg(fromDeg: number, toDeg: number): number {
-  let d = (toDeg - fromDeg) % 360;
-  if (d > 180) d -= 360;
-  else if (d <= -180) d += 360;
+  let d = toDeg - fromDeg;
+  // The modulo is slow and rarely needed: bearings in [0, 360] against (-180, 180] land within one turn.
+  if (d > 180 || d <= -180) {
+    d %= 360;
+    if (d > 180) d -= 360;
+    else if (d <= -180) d += 360;
+  }
   return d;
 }
 
@@ -132,6 +137,42 @@ export function boundingBoxesAround(center: LatLng, radiusM: number): LngLatBox[
     ];
   }
   return [{ minLng, minLat, maxLng, maxLat }];
+}
+
+/**
+ * A trigonometry-free test "is this point certainly farther than D from the centre?", for throwing away most box
+ * candidates before the exact test. Exact identity: hav(d) = hav(Δφ) + cos φ1 · cos φ2 · hav(Δλ). With both
+ * latitudes in a band where cos φ ≥ cosMin, and sin x ≥ x − x³/6 (x ≥ 0), the right side is at least
+ * LB = s(Δφ/2)² + cosMin² · s(Δλ/2)² with s(x) = x − x³/6; and hav(D) = sin²(D/2) ≤ (D/2)². So LB > (D/2)²
+ * proves d > D. It never rejects a point within D; it keeps only a sliver (≈1e-4 relative) beyond it.
+ */
+export class DistanceLowerBound {
+  readonly #lat0: number;
+  readonly #lng0: number;
+  readonly #cosMinSq: number;
+
+  /** `boxes` must contain the centre and every point that will be tested (e.g. from `boundingBoxesAround`). */
+  constructor(center: LatLng, boxes: readonly LngLatBox[]) {
+    let maxAbsLat = Math.abs(center.lat);
+    for (const b of boxes) maxAbsLat = Math.max(maxAbsLat, Math.abs(b.minLat), Math.abs(b.maxLat));
+    const cosMin = maxAbsLat >= 90 ? 0 : Math.max(0, Math.cos(maxAbsLat * RAD) * (1 - 1e-12));
+    this.#lat0 = center.lat;
+    this.#lng0 = center.lng;
+    this.#cosMinSq = cosMin * cosMin;
+  }
+
+  /** True only when the great-circle distance to (lat, lng) exceeds `distanceM`; never for a point within it. */
+  isCertainlyFartherThan(lat: number, lng: number, distanceM: number): boolean {
+    let dLng = Math.abs(lng - this.#lng0);
+    if (dLng > 180) dLng = 360 - dLng;
+    let a = Math.abs(lat - this.#lat0) * HALF_RAD;
+    a -= (a * a * a) / 6;
+    let b = dLng * HALF_RAD;
+    b -= (b * b * b) / 6;
+    const half = distanceM / (2 * EARTH_RADIUS_M);
+    // The 1e-9 slack absorbs rounding here and in the exact distance that the survivors go on to.
+    return a * a + this.#cosMinSq * b * b > half * half * (1 + 1e-9);
+  }
 }
 
 /** True when the point lies inside the box (edges included). */

@@ -9,9 +9,16 @@ export class ApiError extends Error {
     readonly code: string,
     /** A sentence meant for people; shown as is. */
     readonly detail: string,
+    /** Per-field problems of a 400 VALIDATION answer, each pointing into the request ("/body/cameras/0/location"). */
+    readonly errors: readonly ProblemField[] = [],
   ) {
     super(detail);
   }
+}
+
+export interface ProblemField {
+  pointer: string;
+  message: string;
 }
 
 interface HttpHooks {
@@ -34,9 +41,10 @@ async function problemOf(res: Response): Promise<ApiError> {
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
-      const body = (await res.json()) as { code?: unknown; detail?: unknown; title?: unknown };
+      const body = (await res.json()) as { code?: unknown; detail?: unknown; title?: unknown; errors?: unknown };
       const detail = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : undefined;
-      if (detail) return new ApiError(res.status, typeof body.code === 'string' ? body.code : `HTTP_${res.status}`, detail);
+      const errors = Array.isArray(body.errors) ? body.errors.filter((e): e is ProblemField => typeof e?.pointer === 'string' && typeof e?.message === 'string') : [];
+      if (detail) return new ApiError(res.status, typeof body.code === 'string' ? body.code : `HTTP_${res.status}`, detail, errors);
     } catch {
       // Not the JSON it claimed to be: fall through to the generic message.
     }
@@ -75,4 +83,5 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
 };
