@@ -25,6 +25,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { publicRoutes } from './cameras/public.routes.js';
 import { cameraRoutes } from './cameras/camera.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
+import { incidentRoutes } from './incidents/incident.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -141,6 +142,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(publicRoutes, { prefix: '/api/v1' });
   await app.register(cameraRoutes, { prefix: '/api/v1' });
   await app.register(outboxRoutes, { prefix: '/api/v1' });
+  await app.register(incidentRoutes, { prefix: '/api/v1' });
 
   app.get('/openapi.json', { config: { infrastructure: true }, schema: { hide: true } }, async () => app.swagger());
 

@@ -170,6 +170,14 @@ export const CONFIG_KEYS = {
     kind: 'url',
     doc: 'Nominatim-compatible search endpoint (e.g. https://nominatim.example.org/search) used by the registration page to find an address. When unset, owners place the pin on the map.',
   },
+  matchRadiusM: {
+    env: 'WATCHFLOOR_MATCH_RADIUS_M',
+    kind: 'int',
+    default: '250',
+    min: 10,
+    max: 5000,
+    doc: 'How far from an incident (beyond its uncertainty) the matcher looks for cameras that could have seen it, metres.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -198,6 +206,7 @@ export interface Config {
   withdrawnRetentionDays: number;
   mapStyleUrl: string | undefined;
   geocoderUrl: string | undefined;
+  matchRadiusM: number;
 }
 
 export class ConfigError extends Error {

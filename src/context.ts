@@ -14,6 +14,7 @@ import { RegistrationService } from './cameras/registration.service.js';
 import { OwnerService } from './cameras/owner.service.js';
 import { ReviewService } from './cameras/review.service.js';
 import { CameraImporter } from './cameras/camera-import.js';
+import { IncidentService } from './incidents/incident.service.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 
 export interface AppContext {
@@ -31,6 +32,7 @@ export interface AppContext {
   owners: OwnerService;
   reviews: ReviewService;
   importer: CameraImporter;
+  incidents: IncidentService;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** Held while this process has the PGlite folder open. */
@@ -95,6 +97,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     owners: new OwnerService(db, box, clock, config, serviceArea, cameras),
     reviews: new ReviewService(db, clock, config, cameras),
     importer: new CameraImporter(db, clock, serviceArea, cameras),
+    incidents: new IncidentService(db, clock, serviceArea, cameras, config),
     mailer,
     outbox,
     lock,

@@ -2,7 +2,7 @@
 // and kept in step with every committed change (register, verify, edit, pause, withdraw) without a rebuild.
 import type { Db } from '../db/client.js';
 import { CameraIndex, type CameraForIndex } from '../geo/camera-index.js';
-import { verifiedCameras, type Camera } from './camera.repository.js';
+import { verifiedCameras, type Camera, type IndexRow } from './camera.repository.js';
 
 /** What the index keeps per camera: geometry and what ranking and filtering need, nothing personal. */
 export interface IndexedCamera extends CameraForIndex {
@@ -11,7 +11,7 @@ export interface IndexedCamera extends CameraForIndex {
   readonly kind: string;
 }
 
-export function toIndexed(c: Camera): IndexedCamera {
+export function toIndexed(c: IndexRow): IndexedCamera {
   return {
     id: c.id,
     lat: c.lat,

@@ -98,11 +98,26 @@ export async function pendingWithOwners(q: Queryable, limit: number): Promise<{ 
     .limit(limit);
 }
 
-/** Every verified camera, in pages: the camera index is built from this at start. */
-export async function* verifiedCameras(q: Queryable, pageSize = 50_000): AsyncGenerator<Camera[]> {
+/** The columns the camera index needs, nothing personal. */
+export const indexColumns = {
+  id: cameras.id,
+  lat: cameras.lat,
+  lng: cameras.lng,
+  bearingDeg: cameras.bearingDeg,
+  fovDeg: cameras.fovDeg,
+  rangeM: cameras.rangeM,
+  tier: cameras.tier,
+  retentionDays: cameras.retentionDays,
+  ownerId: cameras.ownerId,
+  kind: cameras.kind,
+};
+export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
+
+/** Every verified camera (index columns only), in pages by id: the camera index is built from this at start. */
+export async function* verifiedCameras(q: Queryable, pageSize = 100_000): AsyncGenerator<IndexRow[]> {
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const page = await q.select().from(cameras).where(and(eq(cameras.status, 'verified'), gt(cameras.id, after))).orderBy(asc(cameras.id)).limit(pageSize);
+    const page = await q.select(indexColumns).from(cameras).where(and(eq(cameras.status, 'verified'), gt(cameras.id, after))).orderBy(asc(cameras.id)).limit(pageSize);
     if (page.length) yield page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.id;

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -278,4 +279,80 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Incidents (I1–I3) and what the matcher found for them (M1)
+
+export const INCIDENT_STATUSES = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    type: text('type').notNull(),
+    /** 1 (highest) … 5 (lowest). */
+    priority: integer('priority').notNull(),
+    occurredFrom: timestamp('occurred_from', { withTimezone: true, mode: 'date' }).notNull(),
+    occurredTo: timestamp('occurred_to', { withTimezone: true, mode: 'date' }),
+    reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'date' }),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    accuracyM: doublePrecision('accuracy_m'),
+    address: text('address'),
+    status: text('status').$type<IncidentStatus>().notNull().default('open'),
+    agencyId: uuid('agency_id').references(() => agencies.id),
+    district: text('district'),
+    ward: text('ward'),
+    psa: text('psa'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('incidents_source_external').on(t.source, t.externalId),
+    index('incidents_occurred').on(t.occurredFrom),
+    index('incidents_status').on(t.status),
+    check('incidents_priority', sql`${t.priority} between 1 and 5`),
+    check('incidents_window', sql`${t.occurredTo} is null or ${t.occurredTo} >= ${t.occurredFrom}`),
+  ],
+);
+
+/** Every change a repeated feed message made to an incident: field → [before, after]. */
+export const incidentChanges = pgTable(
+  'incident_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    changes: jsonb('changes').$type<Record<string, [unknown, unknown]>>().notNull(),
+  },
+  (t) => [index('incident_changes_incident').on(t.incidentId)],
+);
+
+/** The cameras that could have seen an incident, as the matcher ranked them when it arrived or moved. */
+export const incidentMatches = pgTable(
+  'incident_matches',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    cameraId: uuid('camera_id')
+      .notNull()
+      .references(() => cameras.id),
+    rank: integer('rank').notNull(),
+    distanceM: doublePrecision('distance_m').notNull(),
+    facesArea: boolean('faces_area').notNull(),
+    score: doublePrecision('score').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.cameraId] }), index('incident_matches_camera').on(t.cameraId)],
 );

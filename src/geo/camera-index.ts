@@ -9,7 +9,7 @@
 // oracle uses; the spatial search and the distance bound only ever discard cameras that predicate would reject.
 
 import { validateCamera, type CameraForIndex, type CameraMatch } from './camera-types.js';
-import { BOUNDARY_TOLERANCE_M, matchCameraToArea, type IncidentArea } from './fov.js';
+import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, prepareArea, type IncidentArea } from './fov.js';
 import { IdTable, MAX_CODE } from './id-table.js';
 import { compareByUsefulness, usefulnessScore } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
@@ -55,7 +55,7 @@ const REF_BYTES = 8;
 export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   readonly #overlayLimit: number;
   readonly #autoCompact: boolean;
-  #base: StaticCameras<T> = StaticCameras.build<T>([]);
+  #base: StaticCameras<T> = StaticCameras.build<T>([]).base;
   #overlay: T[] = [];
   #overlayLat = new Float64Array(16);
   #overlayLng = new Float64Array(16);
@@ -169,7 +169,8 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const found: CameraMatch<T>[] = [];
     const bound = new DistanceLowerBound(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
-    this.#base.collectMatches(area, searchRadiusM, bound, found);
+    const prepared = prepareArea(area);
+    this.#base.collectMatches(prepared, searchRadiusM, bound, found);
     if (this.#overlay.length > 0) {
       const boxes = boundingBoxesAround(area, Math.min(searchRadiusM, this.#overlayMaxRangeM) + slackM);
       for (let j = 0; j < this.#overlay.length; j++) {
@@ -177,7 +178,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
         for (const box of boxes) inBox ||= boxContains(box, this.#overlayLat[j]!, this.#overlayLng[j]!);
         if (!inBox) continue;
         const camera = this.#overlay[j]!;
-        const rel = matchCameraToArea(camera, area, searchRadiusM);
+        const rel = matchWedgeFieldsToArea(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, prepared, searchRadiusM);
         if (rel === undefined) continue;
         const score = usefulnessScore(rel, camera.fovDeg, camera.tier);
         found.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
@@ -250,7 +251,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   /** Replaces every structure from `cameras` (already validated). Throws on a duplicate id, which only `build` can meet. */
   #rebuild(cameras: readonly T[]): void {
     if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
-    const base = StaticCameras.build(cameras);
+    const { base, slotOfInput } = StaticCameras.build(cameras);
     const ids = new IdTable((code) => this.#keyOf(code), cameras.length);
     this.#base = base;
     this.#overlay = [];
@@ -258,10 +259,9 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     this.#overlayLng = new Float64Array(16);
     this.#overlayMaxRangeM = 0;
     this.#ids = ids;
-    const records = base.records;
-    for (let s = 0; s < records.length; s++) {
-      const id = records[s]!.id;
-      if (ids.set(id, s) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
+    for (let i = 0; i < cameras.length; i++) {
+      const id = cameras[i]!.id;
+      if (ids.set(id, slotOfInput[i]!) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
     }
   }
 }

@@ -11,7 +11,7 @@
 
 import KDBush from 'kdbush';
 import type { CameraForIndex, CameraMatch } from './camera-types.js';
-import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, type IncidentArea } from './fov.js';
+import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, type PreparedArea } from './fov.js';
 import { PositionList, positionsInBox } from './kd-range.js';
 import { usefulnessScore, type CameraTier } from './ranking.js';
 import { boundingBoxesAround, type DistanceLowerBound } from './sphere.js';
@@ -43,8 +43,11 @@ export class StaticCameras<T extends CameraForIndex> {
     readonly tier: Uint8Array,
   ) {}
 
-  /** Builds from validated cameras; slot order is a pure function of the input order. */
-  static build<T extends CameraForIndex>(cameras: readonly T[]): StaticCameras<T> {
+  /**
+   * Builds from validated cameras; slot order is a pure function of the input order. Also returns each input
+   * camera's slot, so that callers can walk the cameras in input order, which is usually their order in memory.
+   */
+  static build<T extends CameraForIndex>(cameras: readonly T[]): { base: StaticCameras<T>; slotOfInput: Uint32Array } {
     const n = cameras.length;
     const classCount = RANGE_CLASS_LIMITS_M.length;
     const classOf = new Uint8Array(n);
@@ -64,7 +67,7 @@ export class StaticCameras<T extends CameraForIndex> {
     const firstSlots = next.slice();
     const byClass = new Uint32Array(n);
     for (let i = 0; i < n; i++) byClass[next[classOf[i]!]!++] = i;
-    const order = new Uint32Array(n);
+    const slotOfInput = new Uint32Array(n);
     const classes: RangeClass[] = [];
     for (let k = 0; k < classCount; k++) {
       const count = counts[k]!;
@@ -77,18 +80,19 @@ export class StaticCameras<T extends CameraForIndex> {
       }
       tree.finish();
       const treeIds = tree.ids;
-      for (let p = 0; p < count; p++) order[firstSlot + p] = byClass[firstSlot + treeIds[p]!]!;
+      for (let p = 0; p < count; p++) slotOfInput[byClass[firstSlot + treeIds[p]!]!] = firstSlot + p;
       classes.push({ tree, firstSlot, count, maxRangeM: maxRange[k]! });
     }
-    // Pushing keeps `records` a packed array; new Array(n) with a large n starts in slow dictionary mode.
-    const records: (T | undefined)[] = [];
-    const set = new StaticCameras<T>(classes, records, new Float64Array(n), new Float64Array(n), new Float64Array(n), new Uint8Array(n));
-    for (let s = 0; s < n; s++) {
-      const c = cameras[order[s]!]!;
-      records.push(c);
-      set.#copyFields(s, c);
+    // Scatter in input order: reading camera objects in the order they were allocated is far kinder to the cache.
+    const records = new Array<T | undefined>(n).fill(undefined);
+    const base = new StaticCameras<T>(classes, records, new Float64Array(n), new Float64Array(n), new Float64Array(n), new Uint8Array(n));
+    for (let i = 0; i < n; i++) {
+      const c = cameras[i]!;
+      const s = slotOfInput[i]!;
+      records[s] = c;
+      base.#copyFields(s, c);
     }
-    return set;
+    return { base, slotOfInput };
   }
 
   get maxRangeM(): number {
@@ -113,7 +117,7 @@ export class StaticCameras<T extends CameraForIndex> {
   }
 
   /** Appends every live camera that passes the exact match to `out`. `bound` must cover the largest class's boxes. */
-  collectMatches(area: IncidentArea, searchRadiusM: number, bound: DistanceLowerBound, out: CameraMatch<T>[]): void {
+  collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: CameraMatch<T>[]): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const { records, bearingDeg, fovDeg, rangeM, tier } = this;
     const positions = this.#positions;

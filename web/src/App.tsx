@@ -1,19 +1,33 @@
-// Chooses the screen from the session: checking, signed out (sign-in) or signed in (the floor).
-import { useSyncExternalStore } from 'react';
-import { sessionStore } from './api/session';
-import { Floor } from './pages/Floor';
-import { SignIn } from './pages/SignIn';
+// Three areas by pathname: /connect (public camera registration), /connect/manage (a camera owner's page) and
+// everything else (the staff app). Each is its own chunk, so the public pages load no staff code.
+import { lazy, Suspense } from 'react';
 
-export function App() {
-  const state = useSyncExternalStore(sessionStore.subscribe, sessionStore.getSnapshot);
-  if (state.status === 'checking') {
-    return (
-      <main className="checking">
-        <p role="status">Checking your session…</p>
-      </main>
-    );
-  }
-  if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
-  // Keyed by user so that nothing of one person's screen survives into the next person's.
-  return <Floor key={state.session.user.id} session={state.session} />;
+const Registration = lazy(() => import('./connect/Registration').then((m) => ({ default: m.Registration })));
+const OwnerPage = lazy(() => import('./connect/OwnerPage').then((m) => ({ default: m.OwnerPage })));
+const StaffApp = lazy(() => import('./pages/StaffApp').then((m) => ({ default: m.StaffApp })));
+
+export type Area = 'register' | 'manage' | 'staff';
+
+export function areaOf(pathname: string): Area {
+  const path = pathname.replace(/\/+$/, '').toLowerCase();
+  if (path === '/connect') return 'register';
+  if (path === '/connect/manage') return 'manage';
+  return 'staff';
+}
+
+export function App({ pathname }: { pathname: string }) {
+  const area = areaOf(pathname);
+  return (
+    <Suspense fallback={<Loading />}>
+      {area === 'register' ? <Registration /> : area === 'manage' ? <OwnerPage /> : <StaffApp />}
+    </Suspense>
+  );
+}
+
+function Loading() {
+  return (
+    <div className="checking">
+      <p role="status">Loading…</p>
+    </div>
+  );
 }

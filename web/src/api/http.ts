@@ -80,6 +80,20 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   throw error;
 }
 
+/** GET a file (a data export) as a Blob; failures are the same ApiErrors as from request(). */
+export async function getBlob(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { accept: 'application/json, application/problem+json' }, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The Watchfloor server cannot be reached. Check the network connection and try again.');
+  }
+  if (res.ok) return res.blob();
+  const error = await problemOf(res);
+  if (res.status === 401) hooks.onUnauthorized(error);
+  throw error;
+}
+
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),

@@ -17,7 +17,16 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
 const en = {
   brand: 'CameraConnect',
   brandSub: 'Community camera program',
+  skipToContent: 'Skip to content',
   loading: 'Loading…',
+  mapUi: {
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    pin: 'Camera pin: drag to move',
+    ctrlScroll: 'Use Ctrl + scroll to zoom the map',
+    cmdScroll: 'Use ⌘ + scroll to zoom the map',
+    twoFingers: 'Use two fingers to move the map',
+  },
   optional: '(optional)',
   language: 'Language',
   languageHint: 'The language of this page and of the messages we send you.',
@@ -217,7 +226,16 @@ export type Strings = typeof en;
 const es: Strings = {
   brand: 'CameraConnect',
   brandSub: 'Programa comunitario de cámaras',
+  skipToContent: 'Ir al contenido',
   loading: 'Cargando…',
+  mapUi: {
+    zoomIn: 'Acercar',
+    zoomOut: 'Alejar',
+    pin: 'Marcador de la cámara: arrástrelo para moverlo',
+    ctrlScroll: 'Use Ctrl + rueda del ratón para acercar el mapa',
+    cmdScroll: 'Use ⌘ + rueda del ratón para acercar el mapa',
+    twoFingers: 'Use dos dedos para mover el mapa',
+  },
   optional: '(opcional)',
   language: 'Idioma',
   languageHint: 'El idioma de esta página y de los mensajes que le enviamos.',
@@ -415,6 +433,18 @@ const byLanguage: Partial<Record<Language, Strings>> = { en, es };
 export function stringsFor(language: string | undefined): { t: Strings; lang: Language } {
   const found = byLanguage[language as Language];
   return found ? { t: found, lang: language as Language } : { t: en, lang: 'en' };
+}
+
+/** MapLibre's own UI strings (its locale keys) in the page's language. */
+export function mapLocaleOf(t: Strings): Record<string, string> {
+  return {
+    'NavigationControl.ZoomIn': t.mapUi.zoomIn,
+    'NavigationControl.ZoomOut': t.mapUi.zoomOut,
+    'Marker.Title': t.mapUi.pin,
+    'CooperativeGesturesHandler.WindowsHelpText': t.mapUi.ctrlScroll,
+    'CooperativeGesturesHandler.MacHelpText': t.mapUi.cmdScroll,
+    'CooperativeGesturesHandler.MobileHelpText': t.mapUi.twoFingers,
+  };
 }
 
 /** The first of the browser's preferred languages that the pages support, else English. */

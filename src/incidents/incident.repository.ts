@@ -1,0 +1,71 @@
+// Incidents, their change history and their camera matches: the only SQL for these tables.
+import { and, asc, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
+
+export type Incident = typeof incidents.$inferSelect;
+export type NewIncident = typeof incidents.$inferInsert;
+export type IncidentMatch = typeof incidentMatches.$inferSelect;
+
+/** Inserts unless (source, external id) exists; returns the new row or undefined. */
+export async function insertIncidentIfNew(q: Queryable, row: NewIncident): Promise<Incident | undefined> {
+  const [inserted] = await q.insert(incidents).values(row).onConflictDoNothing({ target: [incidents.source, incidents.externalId] }).returning();
+  return inserted;
+}
+
+export async function findIncidentBySourceForUpdate(q: Queryable, source: string, externalId: string): Promise<Incident | undefined> {
+  const [row] = await q.select().from(incidents).where(and(eq(incidents.source, source), eq(incidents.externalId, externalId))).for('update');
+  return row;
+}
+
+export async function findIncident(q: Queryable, id: string): Promise<Incident | undefined> {
+  const [row] = await q.select().from(incidents).where(eq(incidents.id, id));
+  return row;
+}
+
+export async function updateIncident(q: Queryable, id: string, patch: Partial<NewIncident>): Promise<Incident> {
+  const [row] = await q
+    .update(incidents)
+    .set({ ...patch, version: sql`${incidents.version} + 1` })
+    .where(eq(incidents.id, id))
+    .returning();
+  return row!;
+}
+
+export async function insertChange(q: Queryable, row: typeof incidentChanges.$inferInsert): Promise<void> {
+  await q.insert(incidentChanges).values(row);
+}
+
+export async function changesOf(q: Queryable, incidentId: string) {
+  return q.select().from(incidentChanges).where(eq(incidentChanges.incidentId, incidentId)).orderBy(asc(incidentChanges.at));
+}
+
+export async function replaceMatches(q: Queryable, incidentId: string, rows: (typeof incidentMatches.$inferInsert)[]): Promise<void> {
+  await q.delete(incidentMatches).where(eq(incidentMatches.incidentId, incidentId));
+  if (rows.length) await q.insert(incidentMatches).values(rows);
+}
+
+export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {
+  return q.select().from(incidentMatches).where(eq(incidentMatches.incidentId, incidentId)).orderBy(asc(incidentMatches.rank));
+}
+
+export interface IncidentFilter {
+  status?: IncidentStatus | undefined;
+  since?: Date | undefined;
+  source?: string | undefined;
+}
+
+export async function listIncidents(q: Queryable, f: IncidentFilter, limit: number, offset = 0): Promise<(Incident & { matchCount: number })[]> {
+  const conds: SQL[] = [];
+  if (f.status) conds.push(eq(incidents.status, f.status));
+  if (f.since) conds.push(gte(incidents.occurredFrom, f.since));
+  if (f.source) conds.push(eq(incidents.source, f.source));
+  const rows = await q
+    .select({ incident: incidents, matchCount: sql<number>`(select count(*)::int from incident_matches m where m.incident_id = ${incidents.id})` })
+    .from(incidents)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(incidents.occurredFrom), desc(incidents.id))
+    .limit(limit)
+    .offset(offset);
+  return rows.map((r) => ({ ...r.incident, matchCount: r.matchCount }));
+}

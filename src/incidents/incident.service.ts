@@ -1,0 +1,163 @@
+// Incident intake (I1–I3) and matching (M1). Each incident passes an ordered list of small steps:
+// check → upsert by (source, external id) recording what changed → match against the camera index → audit,
+// all in one transaction, so a repeated feed message updates and never duplicates.
+import type { Config } from '../config.js';
+import type { Db, Tx } from '../db/client.js';
+import { AppError, invalid, notFound, type ProblemField } from '../errors.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { ServiceArea } from '../geo/service-area.js';
+import type { CameraRegistry } from '../cameras/camera-registry.js';
+import type { Actor } from '../staff/staff.service.js';
+import * as repo from './incident.repository.js';
+import type { Incident } from './incident.repository.js';
+
+/** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
+export interface IncidentInput {
+  source: string;
+  externalId: string;
+  type: string;
+  priority: number;
+  occurredFrom: string;
+  occurredTo: string | null;
+  reportedAt?: string | null;
+  location: { lat: number; lng: number; accuracyM: number } | null;
+  address: string | null;
+  district?: string | null;
+  ward?: string | null;
+  psa?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  incident: Incident;
+  created: boolean;
+  /** Fields a repeated message changed (empty when it changed nothing). */
+  changed: string[];
+  matchCount: number;
+}
+
+/** A feed's clock may run a little ahead; beyond this an incident "in the future" is an error. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const TRACKED_FIELDS = ['type', 'priority', 'occurredFrom', 'occurredTo', 'reportedAt', 'lat', 'lng', 'accuracyM', 'address', 'district', 'ward', 'psa'] as const;
+
+type Columns = Pick<Incident, (typeof TRACKED_FIELDS)[number]>;
+
+function parseTime(text: string | null | undefined, pointer: string, now: Date, problems: ProblemField[]): Date | null {
+  if (text === null || text === undefined) return null;
+  const t = new Date(text);
+  if (Number.isNaN(t.getTime())) problems.push({ pointer, message: `"${text}" is not a date-time` });
+  else if (t.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) problems.push({ pointer, message: `${t.toISOString()} is in the future` });
+  return t;
+}
+
+/** Checks what a schema cannot and turns the input into columns; collects every problem. */
+export function checkIncident(input: IncidentInput, area: ServiceArea, now: Date): Columns {
+  const problems: ProblemField[] = [];
+  const occurredFrom = parseTime(input.occurredFrom, '/body/occurredFrom', now, problems);
+  const occurredTo = parseTime(input.occurredTo, '/body/occurredTo', now, problems);
+  const reportedAt = parseTime(input.reportedAt, '/body/reportedAt', now, problems);
+  if (occurredFrom && occurredTo && occurredTo < occurredFrom) problems.push({ pointer: '/body/occurredTo', message: 'the window ends before it starts' });
+  if (!Number.isInteger(input.priority) || input.priority < 1 || input.priority > 5) problems.push({ pointer: '/body/priority', message: 'priority is 1 (highest) to 5' });
+  const loc = input.location;
+  if (loc && !area.contains(loc.lat, loc.lng)) problems.push({ pointer: '/body/location', message: `(${loc.lat}, ${loc.lng}) is outside the service area (${area.name})` });
+  if (!loc && !input.address?.trim()) problems.push({ pointer: '/body/location', message: 'a location (lat, lng) or an address is required' });
+  if (problems.length) throw invalid(problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), problems);
+  return {
+    type: input.type.trim(),
+    priority: input.priority,
+    occurredFrom: occurredFrom!,
+    occurredTo,
+    reportedAt,
+    lat: loc?.lat ?? null,
+    lng: loc?.lng ?? null,
+    accuracyM: loc ? loc.accuracyM : null,
+    address: input.address?.trim() || null,
+    district: input.district ?? null,
+    ward: input.ward ?? null,
+    psa: input.psa ?? null,
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  return a === b;
+}
+
+export class IncidentService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly area: ServiceArea,
+    private readonly cameras: CameraRegistry,
+    private readonly config: Pick<Config, 'matchRadiusM'>,
+  ) {}
+
+  async ingest(input: IncidentInput, actor: Actor): Promise<IngestResult> {
+    const now = this.clock.now();
+    const columns = checkIncident(input, this.area, now);
+    return this.db.transaction(async (tx) => {
+      const inserted = await repo.insertIncidentIfNew(tx, {
+        ...columns,
+        source: input.source,
+        externalId: input.externalId,
+        agencyId: actor.agencyId ?? null,
+        details: input.details ?? {},
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (inserted) {
+        const matchCount = await this.match(tx, inserted, now);
+        await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
+        return { incident: inserted, created: true, changed: [], matchCount };
+      }
+      const existing = (await repo.findIncidentBySourceForUpdate(tx, input.source, input.externalId))!;
+      const diff: Record<string, [unknown, unknown]> = {};
+      for (const f of TRACKED_FIELDS) if (!sameValue(existing[f], columns[f])) diff[f] = [existing[f], columns[f]];
+      const changed = Object.keys(diff);
+      if (changed.length === 0) return { incident: existing, created: false, changed, matchCount: (await repo.matchesOf(tx, existing.id)).length };
+      const updated = await repo.updateIncident(tx, existing.id, { ...columns, details: { ...existing.details, ...input.details }, updatedAt: now });
+      await repo.insertChange(tx, { incidentId: existing.id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: diff });
+      const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom'].includes(f));
+      const matchCount = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).length;
+      await appendAudit(tx, { ...actor, action: 'incident.update', targetType: 'incident', targetId: existing.id, incidentId: existing.id, details: { changed, rematched: moved } }, now);
+      return { incident: updated, created: false, changed, matchCount };
+    });
+  }
+
+  /**
+   * Finds the verified cameras that could have seen the incident area and still hold footage of its start
+   * (retention reaching back to it), ranks them and stores the list with the incident.
+   */
+  private async match(tx: Tx, incident: Incident, now: Date): Promise<number> {
+    if (incident.lat === null || incident.lng === null) {
+      await repo.replaceMatches(tx, incident.id, []);
+      return 0;
+    }
+    const ageMs = now.getTime() - incident.occurredFrom.getTime();
+    const matches = this.cameras.index.findCamerasThatCouldSee(
+      { lat: incident.lat, lng: incident.lng, accuracyM: incident.accuracyM ?? 0 },
+      this.config.matchRadiusM,
+      { accept: (c) => c.retentionDays * 86_400_000 >= ageMs, limit: 200 },
+    );
+    await repo.replaceMatches(
+      tx,
+      incident.id,
+      matches.map((m, i) => ({ incidentId: incident.id, cameraId: m.camera.id, rank: i + 1, distanceM: m.distanceM, facesArea: m.facesArea, score: m.score, computedAt: now })),
+    );
+    return matches.length;
+  }
+
+  async close(id: string, actor: Actor): Promise<Incident> {
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const incident = await repo.findIncident(tx, id);
+      if (!incident) throw notFound('that incident');
+      if (incident.status === 'closed') throw new AppError('CONFLICT', 'The incident is already closed.');
+      const row = await repo.updateIncident(tx, id, { status: 'closed', updatedAt: now });
+      await repo.insertChange(tx, { incidentId: id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: { status: ['open', 'closed'] } });
+      await appendAudit(tx, { ...actor, action: 'incident.close', targetType: 'incident', targetId: id, incidentId: id }, now);
+      return row;
+    });
+  }
+}
