@@ -7,8 +7,10 @@ import { ROLES, AGENCY_KINDS } from './db/schema.js';
 import { CLI_ACTOR } from './staff/staff.service.js';
 import { verifyAuditChain } from './audit/audit.verify.js';
 import { startServer, stopOnSignals } from './server.js';
-import { demoCode, readDemoAccounts, seedDemoAccounts, DEMO_PASSWORD } from './demo/demo-accounts.js';
+import { demoCode, readDemoAccounts, seedDemoAccounts, DEMO_AGENCY, DEMO_PASSWORD } from './demo/demo-accounts.js';
 import { seedDemoCameras } from './demo/demo-cameras.js';
+import { DemoFeed } from './incidents/demo-feed.js';
+import { findAgencyByName } from './staff/staff.repository.js';
 import { AppError } from './errors.js';
 
 /** Runs a command that needs the database; closes it afterwards. */
@@ -45,12 +47,15 @@ program
     const seeded = await seedDemoCameras(ctx);
     const server = await startServer(ctx);
     stopOnSignals(server);
+    const demoAgency = await findAgencyByName(ctx.database.db, DEMO_AGENCY);
+    new DemoFeed(ctx.incidents, ctx.cameras, ctx.serviceArea, { actorType: 'system', actorName: 'demo feed', agencyId: demoAgency?.id ?? null }).start();
     const ms = Math.round(performance.now() - started);
     const lines = [
       '',
       `  Watchfloor demo is running at ${server.url}   (ready in ${ms} ms; database: ${ctx.database.kind} in ${ctx.database.location})`,
       '',
       `  Cameras:     ${ctx.cameras.index.size.toLocaleString('en-US')} verified in the index${seeded ? ' (demo registry generated now)' : ''}; register one at ${server.url}/connect`,
+      `  Live feed:   a synthetic CAD incident every 4 s (source "demo-feed"), matched against the cameras`,
       `  Sign in as:  operator  (also supervisor, admin, auditor, partner)`,
       `  Password:    ${DEMO_PASSWORD}`,
       `  Code:        ${demoCode(accounts, 'operator')}  (changes every 30 s; print a fresh one with: npx watchfloor demo-code operator)`,

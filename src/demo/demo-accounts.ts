@@ -41,6 +41,7 @@ export async function seedDemoAccounts(ctx: AppContext): Promise<DemoAccountFile
     await staffRepo.updateUser(ctx.database.db, user.id, { totpSecretEnc: ctx.box.seal(secret, `totp:${user.id}`) });
     known.accounts = known.accounts.filter((a) => a.username !== account.username).concat({ username: account.username, totpSecret: secret });
   }
+  fs.mkdirSync(ctx.config.dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(known, null, 2), { mode: 0o600 });
   return known;
 }

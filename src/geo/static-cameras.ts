@@ -3,8 +3,8 @@
 // Cameras are grouped by range class (≤16 m, ≤32 m, … doubling) with one kdbush tree per class over Float64
 // lng/lat: a query searches each class only as far as that class's longest range reaches, so the many
 // short-range doorbells near an incident are not all tested against a 250 m radius.
-// Record slots follow each tree's kd order, and each camera's bearing, fov, range and tier are copied into typed
-// arrays in that order. A query therefore walks contiguous memory, drops box candidates with a trig-free distance
+// Record slots follow each tree's kd order, and each camera's bearing, fov and range (interleaved, so one cache
+// line serves all three) and tier are copied into typed arrays in that order. A query therefore walks contiguous memory, drops box candidates with a trig-free distance
 // bound, runs the exact test on the copied fields, and never dereferences a camera object (in V8 every double
 // field of an object is a separate heap number, so that would be several cache misses per candidate).
 // Removals leave a tombstone (an undefined record); edits that keep the point and the range class are in place.
@@ -37,9 +37,8 @@ export class StaticCameras<T extends CameraForIndex> {
     readonly classes: readonly RangeClass[],
     /** Slot → camera; undefined marks a tombstone. */
     readonly records: (T | undefined)[],
-    readonly bearingDeg: Float64Array,
-    readonly fovDeg: Float64Array,
-    readonly rangeM: Float64Array,
+    /** Slot s → bearingDeg at 3s, fovDeg at 3s + 1, rangeM at 3s + 2. */
+    readonly fields: Float64Array,
     readonly tier: Uint8Array,
   ) {}
 
@@ -85,7 +84,7 @@ export class StaticCameras<T extends CameraForIndex> {
     }
     // Scatter in input order: reading camera objects in the order they were allocated is far kinder to the cache.
     const records = new Array<T | undefined>(n).fill(undefined);
-    const base = new StaticCameras<T>(classes, records, new Float64Array(n), new Float64Array(n), new Float64Array(n), new Uint8Array(n));
+    const base = new StaticCameras<T>(classes, records, new Float64Array(3 * n), new Uint8Array(n));
     for (let i = 0; i < n; i++) {
       const c = cameras[i]!;
       const s = slotOfInput[i]!;
@@ -119,7 +118,7 @@ export class StaticCameras<T extends CameraForIndex> {
   /** Appends every live camera that passes the exact match to `out`. `bound` must cover the largest class's boxes. */
   collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: CameraMatch<T>[]): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-    const { records, bearingDeg, fovDeg, rangeM, tier } = this;
+    const { records, fields, tier } = this;
     const positions = this.#positions;
     for (const cls of this.classes) {
       positions.length = 0;
@@ -132,12 +131,14 @@ export class StaticCameras<T extends CameraForIndex> {
         const slot = cls.firstSlot + p;
         const lat = coords[2 * p + 1]!;
         const lng = coords[2 * p]!;
-        if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM[slot]!, searchRadiusM) + slackM)) continue;
+        const rangeM = fields[3 * slot + 2]!;
+        if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM, searchRadiusM) + slackM)) continue;
         const camera = records[slot];
         if (camera === undefined) continue;
-        const rel = matchWedgeFieldsToArea(lat, lng, bearingDeg[slot]!, fovDeg[slot]!, rangeM[slot]!, area, searchRadiusM);
+        const fovDeg = fields[3 * slot + 1]!;
+        const rel = matchWedgeFieldsToArea(lat, lng, fields[3 * slot]!, fovDeg, rangeM, area, searchRadiusM);
         if (rel === undefined) continue;
-        const score = usefulnessScore(rel, fovDeg[slot]!, TIER_CODES[tier[slot]!]!);
+        const score = usefulnessScore(rel, fovDeg, TIER_CODES[tier[slot]!]!);
         out.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
       }
     }
@@ -147,14 +148,14 @@ export class StaticCameras<T extends CameraForIndex> {
   byteLength(refBytes: number): { trees: number; fields: number; refs: number; scratch: number } {
     let trees = 0;
     for (const c of this.classes) trees += c.tree.data.byteLength;
-    const fields = this.bearingDeg.byteLength + this.fovDeg.byteLength + this.rangeM.byteLength + this.tier.byteLength;
+    const fields = this.fields.byteLength + this.tier.byteLength;
     return { trees, fields, refs: this.records.length * refBytes, scratch: this.#positions.data.byteLength };
   }
 
   #copyFields(slot: number, c: T): void {
-    this.bearingDeg[slot] = c.bearingDeg;
-    this.fovDeg[slot] = c.fovDeg;
-    this.rangeM[slot] = c.rangeM;
+    this.fields[3 * slot] = c.bearingDeg;
+    this.fields[3 * slot + 1] = c.fovDeg;
+    this.fields[3 * slot + 2] = c.rangeM;
     this.tier[slot] = tierCode(c.tier);
   }
 

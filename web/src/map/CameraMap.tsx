@@ -8,7 +8,7 @@ import type { LatLng } from '../api/cameras';
 import type { PublicConfig } from './publicConfig';
 import { useBaseMap } from './useBaseMap';
 import { useInView } from './useInView';
-import { wedgeFeature, type FieldOfView } from './wedge';
+import { wedgeFeature, wedgeRing, type FieldOfView } from './wedge';
 
 export const FOV_COLOR = '#f5b94a';
 const PIN_COLOR = '#5eb1ff';
@@ -46,6 +46,14 @@ function fovData(camera: CameraGeometry): FeatureCollection {
   };
 }
 
+/** The box around the camera's wedge: where a map of it starts. */
+function boundsOf(camera: CameraGeometry): [number, number, number, number] {
+  const ring = wedgeRing({ ...camera.location!, bearingDeg: camera.bearingDeg, fovDeg: camera.fovDeg, rangeM: camera.rangeM });
+  const lngs = ring.map((p) => p[0]);
+  const lats = ring.map((p) => p[1]);
+  return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)];
+}
+
 function addCameraLayers(map: MapLibreMap, camera: CameraGeometry, showPoint: boolean): void {
   map.addSource('camera-fov', { type: 'geojson', data: fovData(camera) });
   map.addLayer({ id: 'camera-fov-fill', type: 'fill', source: 'camera-fov', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': FOV_COLOR, 'fill-opacity': 0.35 } });
@@ -75,7 +83,7 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
       cooperativeGestures: interactive,
       scale: 'bottom-left',
       locale: { ...locale, 'Map.Title': label },
-      ...(location ? { center: [location.lng, location.lat] as [number, number], zoom: interactive ? PLACING_ZOOM : 17 } : {}),
+      ...(location ? { bounds: boundsOf(camera) } : {}),
     },
     inView,
   );

@@ -114,9 +114,8 @@ export interface BaseMapOptions {
   scale?: 'bottom-left' | 'bottom-right' | false;
   /** MapLibre's own UI strings (zoom buttons, gesture hints, the canvas's accessible name under "Map.Title"). */
   locale?: Record<string, string>;
-  /** Start here instead of the whole service area. */
-  center?: [number, number];
-  zoom?: number;
+  /** Start showing this box (west, south, east, north) instead of the whole service area. */
+  bounds?: Bbox;
 }
 
 /**
@@ -127,7 +126,7 @@ export function createBaseMap(container: HTMLElement, config: PublicConfig, opti
   const bbox = config.serviceArea.bbox;
   const offline = !config.mapStyleUrl;
   const interactive = options.interactive ?? true;
-  const start = options.center ? { center: options.center, zoom: options.zoom ?? 16 } : { bounds: bbox as LngLatBoundsLike, fitBoundsOptions: { padding: 16 } };
+  const start = options.bounds ? { bounds: options.bounds as LngLatBoundsLike, fitBoundsOptions: { padding: 28, maxZoom: 18 } } : { bounds: bbox as LngLatBoundsLike, fitBoundsOptions: { padding: 16 } };
   const map = new maplibregl.Map({
     container,
     style: config.mapStyleUrl ?? offlineStyle(config),
