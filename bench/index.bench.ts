@@ -154,12 +154,67 @@ async function insertCameras(query: (text: string, params: unknown[]) => Promise
 }
 
 /** Select every camera row and build the index from it: what the server does at start-up. */
-async function loadIndex(select: () => Promise<Row[]>): Promise<{ ms: number; selectMs: number; index: CameraIndex<BenchCamera> }> {
+async function loadIndex(select: () => Promise<BenchCamera[]>): Promise<{ ms: number; selectMs: number; index: CameraIndex<BenchCamera> }> {
+  gc();
   const t0 = performance.now();
-  const rows = await select();
+  const cams = await select();
   const selectMs = performance.now() - t0;
-  const index = CameraIndex.build(rows.map(rowToCamera));
-  return { ms: performance.now() - t0, selectMs, index };
+  const index = CameraIndex.build(cams);
+  const ms = performance.now() - t0;
+  if (index.size !== CAMERAS) throw new Error(`loaded ${index.size} cameras, expected ${CAMERAS}`);
+  return { ms, selectMs, index };
+}
+
+/**
+ * One row for the whole table: ids joined by newlines, the five numbers of every camera as big-endian float8 in
+ * one bytea, tiers as one letter each. Every driver then parses three values instead of seven million, which is
+ * where a plain SELECT spends its time. All aggregates of one query see the rows in the same order.
+ */
+const PACKED_SELECT = `SELECT string_agg(id, E'\\n') AS ids,
+  string_agg(float8send(lat) || float8send(lng) || float8send(bearing_deg) || float8send(fov_deg) || float8send(range_m), ''::bytea) AS nums,
+  string_agg(left(tier, 1), '') AS tiers
+  FROM bench_cameras`;
+const TIER_BY_LETTER: Record<string, CameraTier> = { r: 'registered', i: 'integrated', c: 'city' };
+
+/** Reads `COPY (id, lat, lng, bearing_deg, fov_deg, range_m, tier) TO … WITH (FORMAT binary)` output. */
+function camerasFromBinaryCopy(bytes: Uint8Array): BenchCamera[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = 11 + 4; // signature, flags
+  o += 4 + buf.readInt32BE(o); // header extension
+  const out: BenchCamera[] = [];
+  for (;;) {
+    if (buf.readInt16BE(o) === -1) break; // trailer
+    o += 2;
+    const idLen = buf.readInt32BE(o);
+    const id = buf.toString('utf8', o + 4, o + 4 + idLen);
+    o += 4 + idLen;
+    const num = () => {
+      const v = buf.readDoubleBE(o + 4); // each float8 field: int32 length 8, then the value
+      o += 12;
+      return v;
+    };
+    const lat = num();
+    const lng = num();
+    const bearingDeg = num();
+    const fovDeg = num();
+    const rangeM = num();
+    const tierLen = buf.readInt32BE(o);
+    const tier = TIER_BY_LETTER[String.fromCharCode(buf[o + 4]!)]!;
+    o += 4 + tierLen;
+    out.push({ id, lat, lng, bearingDeg, fovDeg, rangeM, tier });
+  }
+  return out;
+}
+
+function unpackCameras(ids: string, nums: Uint8Array, tiers: string): BenchCamera[] {
+  const idList = ids.split('\n');
+  const view = new DataView(nums.buffer, nums.byteOffset, nums.byteLength);
+  const out: BenchCamera[] = [];
+  for (let i = 0; i < idList.length; i++) {
+    const o = i * 40;
+    out.push({ id: idList[i]!, lat: view.getFloat64(o), lng: view.getFloat64(o + 8), bearingDeg: view.getFloat64(o + 16), fovDeg: view.getFloat64(o + 24), rangeM: view.getFloat64(o + 32), tier: TIER_BY_LETTER[tiers[i]!]! });
+  }
+  return out;
 }
 
 function compareAnswers(ours: readonly string[][], theirs: readonly string[][], incidents: readonly IncidentArea[], byId: Map<string, BenchCamera>, radiusM: number) {
@@ -263,9 +318,13 @@ if (!argv['skip-postgres']) {
       return `vs ${run.label}: ${c.exact}/${QUERIES} identical; ${c.differing} differ, ${c.boundaryOnly} of them only by cameras within ${BOUNDARY_CASE_M} m of the radius (largest offset ${c.maxOffM.toFixed(3)} m)`;
     });
 
-    const load = await loadIndex(async () => (await db.query<Row>({ text: `SELECT ${COLUMNS} FROM bench_cameras`, rowMode: 'array' })).rows);
-    loads.push({ label: 'PostgreSQL (pg, TCP)', ms: load.ms, selectMs: load.selectMs });
-    if (load.index.size !== CAMERAS) throw new Error(`loaded ${load.index.size} cameras from PostgreSQL, expected ${CAMERAS}`);
+    const plain = await loadIndex(async () => (await db.query<Row>({ text: `SELECT ${COLUMNS} FROM bench_cameras`, rowMode: 'array' })).rows.map(rowToCamera));
+    loads.push({ label: 'PostgreSQL, plain SELECT', ms: plain.ms, selectMs: plain.selectMs });
+    const packed = await loadIndex(async () => {
+      const r = (await db.query<[string, Buffer, string]>({ text: PACKED_SELECT, rowMode: 'array' })).rows[0]!;
+      return unpackCameras(r[0], r[1], r[2]);
+    });
+    loads.push({ label: 'PostgreSQL, packed SELECT', ms: packed.ms, selectMs: packed.selectMs });
   } finally {
     await db.end();
     await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB}`);
@@ -291,9 +350,13 @@ if (!argv['skip-pglite']) {
         return { ids: wedgeFilter(r.rows, a), rows: r.rows.length };
       }),
     );
-    const load = await loadIndex(async () => (await lite.query<Row>(`SELECT ${COLUMNS} FROM bench_cameras`, [], { rowMode: 'array' })).rows);
-    loads.push({ label: 'PGlite (in process)', ms: load.ms, selectMs: load.selectMs });
-    if (load.index.size !== CAMERAS) throw new Error(`loaded ${load.index.size} cameras from PGlite, expected ${CAMERAS}`);
+    const copied = await loadIndex(async () => {
+      const r = await lite.query(`COPY bench_cameras (${COLUMNS}) TO '/dev/blob' WITH (FORMAT binary)`);
+      return camerasFromBinaryCopy(new Uint8Array(await r.blob!.arrayBuffer()));
+    });
+    loads.push({ label: 'PGlite, COPY binary', ms: copied.ms, selectMs: copied.selectMs });
+    const plain = await loadIndex(async () => (await lite.query<Row>(`SELECT ${COLUMNS} FROM bench_cameras`, [], { rowMode: 'array' })).rows.map(rowToCamera));
+    loads.push({ label: 'PGlite, plain SELECT', ms: plain.ms, selectMs: plain.selectMs });
   } finally {
     await lite.close();
   }
@@ -314,8 +377,8 @@ if (agreement.length > 0) {
 }
 if (loads.length > 0) {
   say(`\n== Build from database: SELECT all ${CAMERAS.toLocaleString('en-US')} rows + CameraIndex.build (target ≤ 3 s)`);
-  for (const l of loads) say(`${l.label.padEnd(28)} ${s(l.ms)} (select ${s(l.selectMs)}, build ${s(l.ms - l.selectMs)})`);
+  for (const l of loads) say(`${l.label.padEnd(30)} ${s(l.ms)} (select ${s(l.selectMs)}, build ${s(l.ms - l.selectMs)})`);
 }
 say(`\n== Targets: p99 ≤ 100 µs: ${ours.p99Ms <= 0.1 ? 'met' : 'MISSED'}; memory ≤ 64 B/camera: ${mem.bytesPerCamera <= 64 ? 'met' : 'MISSED'}` +
   (sqlRuns.length > 0 ? `; ≥ 15× best SQL (p50): ${Math.min(...sqlRuns.map((r) => r.p50Ms)) / ours.p50Ms >= 15 ? 'met' : 'MISSED'}` : '') +
-  (loads.length > 0 ? `; build from DB ≤ 3 s: ${loads.map((l) => `${l.label.split(' ')[0]} ${l.ms <= 3000 ? 'met' : 'MISSED'}`).join(', ')}` : ''));
+  (loads.length > 0 ? `; build from DB ≤ 3 s: ${loads.map((l) => `${l.label} ${l.ms <= 3000 ? 'met' : 'MISSED'}`).join(', ')}` : ''));

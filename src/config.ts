@@ -178,6 +178,42 @@ export const CONFIG_KEYS = {
     max: 5000,
     doc: 'How far from an incident (beyond its uncertainty) the matcher looks for cameras that could have seen it, metres.',
   },
+  requestsPerOwnerWeek: {
+    env: 'WATCHFLOOR_REQUESTS_PER_OWNER_WEEK',
+    kind: 'int',
+    default: '3',
+    min: 1,
+    max: 100,
+    doc: 'Footage requests one owner may receive in any 7 days; further asks are refused (asks that fold into an open request do not count).',
+  },
+  quietHours: {
+    env: 'WATCHFLOOR_QUIET_HOURS',
+    kind: 'string',
+    default: '21-8',
+    doc: 'Hours of the owner\'s local day when no request is sent, as START-END on a 24-hour clock ("21-8": 21:00 to 08:00); "0-0" turns them off.',
+  },
+  requestExpiryHours: {
+    env: 'WATCHFLOOR_REQUEST_EXPIRY_HOURS',
+    kind: 'int',
+    default: '72',
+    min: 1,
+    max: 24 * 60,
+    doc: 'A footage request not answered this many hours after it was sent expires; a reminder goes out half-way.',
+  },
+  autoRequestTypes: {
+    env: 'WATCHFLOOR_AUTO_REQUEST_TYPES',
+    kind: 'string',
+    default: '',
+    doc: 'Comma-separated incident types (e.g. "HOMICIDE,ROBBERY") for which footage requests go out automatically when an incident arrives; empty: only operators send requests.',
+  },
+  autoRequestMaxPriority: {
+    env: 'WATCHFLOOR_AUTO_REQUEST_MAX_PRIORITY',
+    kind: 'int',
+    default: '2',
+    min: 1,
+    max: 5,
+    doc: 'Automatic requests only for incidents of this priority or higher (1 is highest).',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -207,6 +243,20 @@ export interface Config {
   mapStyleUrl: string | undefined;
   geocoderUrl: string | undefined;
   matchRadiusM: number;
+  requestsPerOwnerWeek: number;
+  quietHours: string;
+  requestExpiryHours: number;
+  autoRequestTypes: string;
+  autoRequestMaxPriority: number;
+}
+
+/** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */
+export function parseQuietHours(text: string): { quietStartHour: number; quietEndHour: number } {
+  const m = /^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$/.exec(text);
+  const start = Number(m?.[1]);
+  const end = Number(m?.[2]);
+  if (!m || start > 23 || end > 23) throw new ConfigError(`WATCHFLOOR_QUIET_HOURS must be START-END hours 0–23 such as "21-8", got "${text}"`);
+  return { quietStartHour: start, quietEndHour: end };
 }
 
 export class ConfigError extends Error {
@@ -261,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   merged.dataDir = path.resolve(String(merged.dataDir));
   if (!merged.publicUrl) merged.publicUrl = `http://localhost:${merged.port}`;
   if (merged.secureCookies === undefined) merged.secureCookies = String(merged.publicUrl).startsWith('https:');
+  parseQuietHours(String(merged.quietHours));
   if (merged.databaseUrl && !/^postgres(ql)?:$/.test(new URL(String(merged.databaseUrl)).protocol)) {
     throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL`);
   }

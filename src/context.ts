@@ -15,6 +15,8 @@ import { OwnerService } from './cameras/owner.service.js';
 import { ReviewService } from './cameras/review.service.js';
 import { CameraImporter } from './cameras/camera-import.js';
 import { IncidentService } from './incidents/incident.service.js';
+import { RequestService } from './requests/request.service.js';
+import { parseQuietHours } from './config.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 
 export interface AppContext {
@@ -33,6 +35,7 @@ export interface AppContext {
   reviews: ReviewService;
   importer: CameraImporter;
   incidents: IncidentService;
+  requests: RequestService;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** Held while this process has the PGlite folder open. */
@@ -82,6 +85,13 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   });
   const mailer = opts.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log);
   const outbox = new OutboxWorker(db, mailer, clock, log, opts.outbox);
+  const requests = new RequestService(db, box, clock, config, {
+    maxPerOwnerPerWeek: config.requestsPerOwnerWeek,
+    ...parseQuietHours(config.quietHours),
+    expiryHours: config.requestExpiryHours,
+    windowPaddingMinutes: 15,
+  });
+  const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests);
   const ownedDatabase = !opts.database;
   return {
     config,
@@ -97,7 +107,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     owners: new OwnerService(db, box, clock, config, serviceArea, cameras),
     reviews: new ReviewService(db, clock, config, cameras),
     importer: new CameraImporter(db, clock, serviceArea, cameras),
-    incidents: new IncidentService(db, clock, serviceArea, cameras, config),
+    incidents,
+    requests,
     mailer,
     outbox,
     lock,

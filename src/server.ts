@@ -22,10 +22,16 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } 
   void eraseDue();
   const eraser = setInterval(eraseDue, 3_600_000);
   eraser.unref();
+  // Footage requests: mark sent when their time comes, remind half-way, expire the unanswered.
+  const housekeeping = setInterval(() => {
+    ctx.requests.housekeeping().catch((err: unknown) => app.log.error({ err }, 'request housekeeping failed'));
+  }, 30_000);
+  housekeeping.unref();
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(eraser);
+      clearInterval(housekeeping);
       await app.close();
       await ctx.close();
     })());

@@ -17,6 +17,8 @@ import { cameraView, ownerView } from './camera.views.js';
 import type { CameraRegistry } from './camera-registry.js';
 import { consumeOwnerLink, issueOwnerLink } from './owner-links.js';
 import { cameraColumns, cameraProblems, sealStream } from './registration.service.js';
+import { requestsOfOwner } from '../requests/request.repository.js';
+import { requestView } from '../requests/request.views.js';
 
 /** Fields whose change means the camera sees something else, so staff check it again. */
 const GEOMETRY_FIELDS = ['location', 'bearingDeg', 'fovDeg', 'rangeM', 'tier', 'stream'] as const;
@@ -85,8 +87,13 @@ export class OwnerService {
   async overview(ownerId: string) {
     const owner = await repo.findOwner(this.db, ownerId);
     if (!owner) throw notFound('that registration');
-    const cameras = await repo.camerasOfOwner(this.db, ownerId);
-    return { owner: ownerView(owner), cameras: cameras.map(cameraView), retentionDays: this.config.withdrawnRetentionDays };
+    const [cameras, requests] = await Promise.all([repo.camerasOfOwner(this.db, ownerId), requestsOfOwner(this.db, ownerId)]);
+    // Every request ever made of the owner's cameras (C3), newest first. Which incident, and who asked, stay with staff.
+    const ownerRequests = requests.map((r) => {
+      const { requestedBy: _who, ownerId: _o, items, ...v } = requestView(r);
+      return { ...v, cameraIds: [...new Set((items ?? []).map((i) => i.cameraId))] };
+    });
+    return { owner: ownerView(owner), cameras: cameras.map(cameraView), requests: ownerRequests, retentionDays: this.config.withdrawnRetentionDays };
   }
 
   async editCamera(ownerId: string, cameraId: string, patch: CameraPatch, requestId: string): Promise<Camera> {

@@ -15,6 +15,7 @@ import { verifiedPositions } from './camera.repository.js';
 const OwnerOverview = Type.Object({
   owner: Type.Record(Type.String(), Type.Unknown()),
   cameras: Type.Array(CameraView),
+  requests: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'every footage request made of these cameras, newest first' }),
   retentionDays: Type.Integer({ description: 'days personal data is kept after withdrawal' }),
 });
 

@@ -269,7 +269,7 @@ export const outbox = pgTable(
     language: text('language').notNull().default('en'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     ownerId: uuid('owner_id'),
-    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed'>().notNull().default('pending'),
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'failed' | 'cancelled'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
@@ -355,4 +355,60 @@ export const incidentMatches = pgTable(
     computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.cameraId] }), index('incident_matches_camera').on(t.cameraId)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Footage requests to camera owners (M2): one request per owner, covering one or more cameras and incidents.
+
+export const PURPOSE_CODES = ['criminal-investigation', 'missing-person', 'traffic-crash', 'imminent-threat'] as const;
+export type PurposeCode = (typeof PURPOSE_CODES)[number];
+export const REQUEST_STATUSES = ['queued', 'sent', 'answered', 'declined', 'expired', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const footageRequests = pgTable(
+  'footage_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => owners.id),
+    status: text('status').$type<RequestStatus>().notNull(),
+    purposeCode: text('purpose_code').$type<PurposeCode>().notNull(),
+    /** What the owner reads: why the footage is asked for, in plain words. */
+    reason: text('reason').notNull(),
+    windowFrom: timestamp('window_from', { withTimezone: true, mode: 'date' }).notNull(),
+    windowTo: timestamp('window_to', { withTimezone: true, mode: 'date' }).notNull(),
+    requestedByType: text('requested_by_type').$type<'staff' | 'rule'>().notNull(),
+    requestedById: text('requested_by_id'),
+    requestedByName: text('requested_by_name').notNull(),
+    agencyId: uuid('agency_id').references(() => agencies.id),
+    /** Not before this time (quiet hours in the owner's time zone). */
+    sendAfter: timestamp('send_after', { withTimezone: true, mode: 'date' }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true, mode: 'date' }),
+    answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
+    declineReason: text('decline_reason'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true, mode: 'date' }),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('footage_requests_owner').on(t.ownerId, t.createdAt), index('footage_requests_status').on(t.status, t.sendAfter)],
+);
+
+export const footageRequestItems = pgTable(
+  'footage_request_items',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => footageRequests.id),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    cameraId: uuid('camera_id')
+      .notNull()
+      .references(() => cameras.id),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.incidentId, t.cameraId] }), index('footage_request_items_incident').on(t.incidentId)],
 );

@@ -11,7 +11,7 @@
 import { validateCamera, type CameraForIndex, type CameraMatch } from './camera-types.js';
 import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, prepareArea, type IncidentArea } from './fov.js';
 import { IdTable, MAX_CODE } from './id-table.js';
-import { compareByUsefulness, usefulnessScore } from './ranking.js';
+import { sortByUsefulness, usefulnessScore } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
 import { StaticCameras } from './static-cameras.js';
 
@@ -186,7 +186,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     }
     // `accept` runs last, on geometric matches only, and never while a traversal is using the shared buffers.
     const matches = accept === undefined ? found : found.filter((m) => accept(m.camera));
-    matches.sort(compareByUsefulness);
+    sortByUsefulness(matches);
     if (limit !== undefined && matches.length > limit) matches.length = limit;
     return matches;
   }

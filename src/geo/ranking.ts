@@ -43,3 +43,70 @@ export function compareByUsefulness(a: Ranked, b: Ranked): number {
   if (a.distanceM !== b.distanceM) return a.distanceM - b.distanceM;
   return a.camera.id < b.camera.id ? -1 : a.camera.id > b.camera.id ? 1 : 0;
 }
+
+/**
+ * Sorts matches best first, in exactly the order `Array.prototype.sort(compareByUsefulness)` gives (the order is
+ * total: ids are unique). The built-in sort calls the comparator through a generic path that costs more than
+ * the matching itself for a busy corridor's hundreds of matches; this sorts indices over typed copies of the
+ * keys and reads ids only to break exact ties.
+ */
+export function sortByUsefulness<M extends Ranked>(matches: M[]): void {
+  const n = matches.length;
+  if (n < 2) return;
+  const score = new Float64Array(n);
+  const dist = new Float64Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    score[i] = matches[i]!.score;
+    dist[i] = matches[i]!.distanceM;
+    order[i] = i;
+  }
+  const before = (a: number, b: number): boolean => {
+    if (score[a] !== score[b]) return score[a]! > score[b]!;
+    if (dist[a] !== dist[b]) return dist[a]! < dist[b]!;
+    return matches[a]!.camera.id < matches[b]!.camera.id;
+  };
+  quicksort(order, 0, n - 1, before);
+  const copy = matches.slice();
+  for (let i = 0; i < n; i++) matches[i] = copy[order[i]!]!;
+}
+
+function quicksort(a: Int32Array, lo: number, hi: number, before: (x: number, y: number) => boolean): void {
+  while (hi - lo > 16) {
+    // Median of three as pivot; recurse into the smaller side so the stack stays logarithmic.
+    const mid = (lo + hi) >> 1;
+    if (before(a[mid]!, a[lo]!)) swap(a, mid, lo);
+    if (before(a[hi]!, a[lo]!)) swap(a, hi, lo);
+    if (before(a[hi]!, a[mid]!)) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(a[i]!, pivot)) i++;
+      while (before(pivot, a[j]!)) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (j - lo < hi - i) {
+      quicksort(a, lo, j, before);
+      lo = i;
+    } else {
+      quicksort(a, i, hi, before);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= lo && before(v, a[j]!)) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}

@@ -25,14 +25,21 @@ export interface LngLatBox {
 }
 
 /**
- * Central angle between two points in radians. The atan2 form of the haversine stays accurate from millimetres
- * up to antipodes, where the plain asin form loses digits.
+ * Central angle between two points in radians, by the atan2 (Vincenty) form of the spherical law of cosines,
+ * which keeps float64 precision from millimetres to antipodes (the haversine loses digits near antipodes).
  */
 export function centralAngleRad(aLat: number, aLng: number, bLat: number, bLng: number): number {
-  const sinHalfDLat = Math.sin((bLat - aLat) * RAD * 0.5);
-  const sinHalfDLng = Math.sin((bLng - aLng) * RAD * 0.5);
-  const h = sinHalfDLat * sinHalfDLat + Math.cos(aLat * RAD) * Math.cos(bLat * RAD) * sinHalfDLng * sinHalfDLng;
-  return 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
+  const phi1 = aLat * RAD;
+  const phi2 = bLat * RAD;
+  const dLng = (bLng - aLng) * RAD;
+  const sinPhi1 = Math.sin(phi1);
+  const cosPhi1 = Math.cos(phi1);
+  const sinPhi2 = Math.sin(phi2);
+  const cosPhi2 = Math.cos(phi2);
+  const cosDLng = Math.cos(dLng);
+  const x = cosPhi2 * Math.sin(dLng);
+  const y = cosPhi1 * sinPhi2 - sinPhi1 * cosPhi2 * cosDLng;
+  return Math.atan2(Math.sqrt(x * x + y * y), sinPhi1 * sinPhi2 + cosPhi1 * cosPhi2 * cosDLng);
 }
 
 /** Great-circle distance in metres. */

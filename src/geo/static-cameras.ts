@@ -4,9 +4,10 @@
 // lng/lat: a query searches each class only as far as that class's longest range reaches, so the many
 // short-range doorbells near an incident are not all tested against a 250 m radius.
 // Record slots follow each tree's kd order, and each camera's bearing, fov and range (interleaved, so one cache
-// line serves all three) and tier are copied into typed arrays in that order. A query therefore walks contiguous memory, drops box candidates with a trig-free distance
-// bound, runs the exact test on the copied fields, and never dereferences a camera object (in V8 every double
-// field of an object is a separate heap number, so that would be several cache misses per candidate).
+// line serves all three) and tier are copied into typed arrays in that order. A query therefore walks contiguous
+// memory, drops box candidates with a trig-free distance bound, runs the exact test on the copied fields, and
+// never dereferences a camera object (in V8 every double field of an object is a separate heap number, so that
+// would be several cache misses per candidate).
 // Removals leave a tombstone (an undefined record); edits that keep the point and the range class are in place.
 
 import KDBush from 'kdbush';

@@ -8,6 +8,9 @@ import { actorOf } from '../staff/staff.routes.js';
 import * as repo from './incident.repository.js';
 import type { Incident } from './incident.repository.js';
 import type { IncidentInput } from './incident.service.js';
+import { PURPOSE_CODES, type PurposeCode } from '../db/schema.js';
+import { requestsOfIncident } from '../requests/request.repository.js';
+import { requestView } from '../requests/request.views.js';
 
 const feed = { roles: ['operator', 'supervisor', 'admin'] as const, apiKey: true };
 const floor = { roles: ['operator', 'supervisor', 'admin'] as const };
@@ -135,12 +138,41 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const incident = await repo.findIncident(db, request.params.id);
       if (!incident) throw notFound('that incident');
-      const [matches, changes] = await Promise.all([repo.matchesOf(db, incident.id), repo.changesOf(db, incident.id)]);
+      const [matches, changes, requests] = await Promise.all([repo.matchesOf(db, incident.id), repo.changesOf(db, incident.id), requestsOfIncident(db, incident.id)]);
       return {
         incident: incidentView(incident),
         matches: matches.map((m) => ({ cameraId: m.cameraId, rank: m.rank, distanceM: Math.round(m.distanceM * 10) / 10, facesArea: m.facesArea, score: m.score })),
         changes: changes.map((c) => ({ at: c.at.toISOString(), actorType: c.actorType, actorId: c.actorId, changes: c.changes })),
+        requests: requests.map(requestView),
       };
+    },
+  );
+
+  app.post(
+    '/incidents/:id/requests',
+    {
+      config: { access: floor },
+      schema: {
+        tags: ['requests'],
+        summary: 'Ask the owners of matched cameras for footage of this incident',
+        description:
+          'One request per owner, covering their cameras; an ask whose time window overlaps an open request to the same owner is folded into it. Owners over the weekly limit are skipped (said in the answer). Messages wait for the end of quiet hours in the owner’s time zone.',
+        params: IdParams,
+        body: Type.Object(
+          {
+            cameraIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 200, description: 'matched cameras to ask about; all when left out' })),
+            purposeCode: Type.Union(PURPOSE_CODES.map((c) => Type.Literal(c)) as never, { description: `why: ${PURPOSE_CODES.join(', ')}` }),
+            reason: Type.String({ minLength: 10, maxLength: 1000, description: 'what the owner reads: why the footage is needed' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const b = request.body as { cameraIds?: string[]; purposeCode: PurposeCode; reason: string };
+      const outcomes = await app.ctx.requests.request({ incidentId: request.params.id, cameraIds: b.cameraIds, purposeCode: b.purposeCode, reason: b.reason }, actorOf(requirePrincipal(request), request.id));
+      return { outcomes };
     },
   );
 

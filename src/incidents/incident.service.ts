@@ -10,6 +10,7 @@ import type { ServiceArea } from '../geo/service-area.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { Actor } from '../staff/staff.service.js';
 import * as repo from './incident.repository.js';
+import type { RequestService } from '../requests/request.service.js';
 import type { Incident } from './incident.repository.js';
 
 /** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
@@ -90,8 +91,33 @@ export class IncidentService {
     private readonly clock: Clock,
     private readonly area: ServiceArea,
     private readonly cameras: CameraRegistry,
-    private readonly config: Pick<Config, 'matchRadiusM'>,
-  ) {}
+    private readonly config: Pick<Config, 'matchRadiusM' | 'autoRequestTypes' | 'autoRequestMaxPriority'>,
+    private readonly requests: RequestService,
+  ) {
+    this.#autoTypes = new Set(config.autoRequestTypes.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean));
+  }
+
+  readonly #autoTypes: Set<string>;
+
+  /** The configured rule: request footage at once for these incident types and priorities. */
+  private wantsAutoRequest(incident: Incident): boolean {
+    return this.#autoTypes.has(incident.type.toUpperCase()) && incident.priority <= this.config.autoRequestMaxPriority;
+  }
+
+  private async autoRequest(tx: Tx, incident: Incident, matchCount: number): Promise<number> {
+    if (matchCount === 0 || !this.wantsAutoRequest(incident)) return 0;
+    const outcomes = await this.requests.requestInTx(
+      tx,
+      {
+        incidentId: incident.id,
+        purposeCode: 'criminal-investigation',
+        reason: `A ${incident.type.toLowerCase()} was reported near your camera; its recording may help the investigation.`,
+      },
+      { actorType: 'system', actorName: `rule: auto-request ${incident.type}`, agencyId: incident.agencyId },
+      'rule',
+    );
+    return outcomes.filter((o) => o.outcome !== 'skipped').length;
+  }
 
   async ingest(input: IncidentInput, actor: Actor): Promise<IngestResult> {
     const now = this.clock.now();
@@ -108,6 +134,7 @@ export class IncidentService {
       });
       if (inserted) {
         const matchCount = await this.match(tx, inserted, now);
+        await this.autoRequest(tx, inserted, matchCount);
         await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
         return { incident: inserted, created: true, changed: [], matchCount };
       }
@@ -120,6 +147,7 @@ export class IncidentService {
       await repo.insertChange(tx, { incidentId: existing.id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: diff });
       const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom'].includes(f));
       const matchCount = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).length;
+      if (moved || changed.includes('type') || changed.includes('priority')) await this.autoRequest(tx, updated, matchCount);
       await appendAudit(tx, { ...actor, action: 'incident.update', targetType: 'incident', targetId: existing.id, incidentId: existing.id, details: { changed, rematched: moved } }, now);
       return { incident: updated, created: false, changed, matchCount };
     });
@@ -157,6 +185,7 @@ export class IncidentService {
       const row = await repo.updateIncident(tx, id, { status: 'closed', updatedAt: now });
       await repo.insertChange(tx, { incidentId: id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: { status: ['open', 'closed'] } });
       await appendAudit(tx, { ...actor, action: 'incident.close', targetType: 'incident', targetId: id, incidentId: id }, now);
+      await this.requests.cancelForClosedIncident(tx, row, actor);
       return row;
     });
   }

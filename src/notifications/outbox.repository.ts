@@ -6,9 +6,9 @@ import { outbox } from '../db/schema.js';
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type NewOutboxMessage = Pick<typeof outbox.$inferInsert, 'idempotencyKey' | 'channel' | 'recipient' | 'template' | 'language' | 'data' | 'ownerId'>;
 
-/** Adds a message unless one with the same idempotency key exists. */
-export async function enqueue(q: Queryable, message: NewOutboxMessage, now: Date): Promise<void> {
-  await q.insert(outbox).values({ ...message, nextAttemptAt: now }).onConflictDoNothing({ target: outbox.idempotencyKey });
+/** Adds a message unless one with the same idempotency key exists; it goes out no earlier than `notBefore`. */
+export async function enqueue(q: Queryable, message: NewOutboxMessage, notBefore: Date): Promise<void> {
+  await q.insert(outbox).values({ ...message, nextAttemptAt: notBefore }).onConflictDoNothing({ target: outbox.idempotencyKey });
 }
 
 /**

@@ -2,7 +2,15 @@
 // so nothing an owner typed (a name with markup in it) can become markup in a mail.
 import type { Language } from '../db/schema.js';
 
-export type TemplateName = 'registration_received' | 'owner_link' | 'camera_verified' | 'camera_rejected' | 'camera_changes_requested' | 'camera_withdrawn';
+export type TemplateName =
+  | 'registration_received'
+  | 'owner_link'
+  | 'camera_verified'
+  | 'camera_rejected'
+  | 'camera_changes_requested'
+  | 'camera_withdrawn'
+  | 'footage_request'
+  | 'footage_request_reminder';
 
 interface Rendered {
   subject: string;
@@ -35,6 +43,14 @@ const en: Record<TemplateName, Template> = {
   camera_changes_requested: (d) => ({
     subject: 'Please update your camera registration',
     text: `Hello ${s(d.name)},\n\nProgram staff ask you to change something in the registration of "${s(d.camera)}":\n\n  ${s(d.reason)}\n\nAsk for a link to edit it at ${s(d.manageUrl)}.\n`,
+  }),
+  footage_request: (d) => ({
+    subject: 'Police ask for footage from your camera',
+    text: `Hello ${s(d.name)},\n\nThe police ask whether your camera(s) recorded something between ${s(d.windowFrom)} and ${s(d.windowTo)}:\n${cameraList(d)}\n\nWhy: ${s(d.reason)}\n\nYou can share the recording or decline; declining has no consequence. Answer with this link (it works once; the request expires ${s(d.expiresAt)}):\n${s(d.link)}\n`,
+  }),
+  footage_request_reminder: (d) => ({
+    subject: 'Reminder: a request for footage from your camera',
+    text: `Hello ${s(d.name)},\n\nA request for footage from your camera is still open until ${s(d.expiresAt)}.\n\nWhy: ${s(d.reason)}\n\nAnswer (share or decline) from your page: ask for a link at ${s(d.manageUrl)}.\n`,
   }),
   camera_withdrawn: (d) => ({
     subject: 'Your cameras are withdrawn from CameraConnect',

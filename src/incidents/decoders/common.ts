@@ -113,3 +113,11 @@ export function describeType(value: unknown): string {
 export function truncate(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** Case-insensitive property read: the 2020 draft capitalises the prologue (`LastUpdateTimeStamp`). */
+export function field(obj: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(obj, name)) return obj[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : obj[key];
+}

@@ -241,7 +241,7 @@ export function parseDcCrimeCsv(text: string, opts: { now?: Date } = {}): DcCsvP
       on_skip: (err) => {
         result.errors.push(`line ${err?.lines ?? '?'}: record skipped: ${truncate(err?.message ?? 'unreadable')}`);
       },
-    }) as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (err) {
     result.errors.push(`file: ${err instanceof Error ? truncate(err.message, 200) : 'unreadable'}`);
     return result;

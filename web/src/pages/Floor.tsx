@@ -1,8 +1,12 @@
-// The floor: who is signed in, and the frame the live map and the alert and incident panels will fill.
-// Nothing is connected yet, and the screen says so rather than showing made-up data.
+// The floor: who is signed in, the live map of cameras, and the side panel — the camera review queue for
+// supervisors and admins, and the alert and incident panels, which are not connected yet (and say so rather
+// than showing made-up data).
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
+import type { ReviewItem } from '../api/cameras';
 import { signOut, type SessionView } from '../api/session';
+import { FloorMap } from '../floor/FloorMap';
+import { ReviewQueue } from '../floor/ReviewQueue';
 import './Floor.css';
 
 const titleCase = (role: string) => role.charAt(0).toUpperCase() + role.slice(1);
@@ -12,6 +16,9 @@ export function Floor({ session }: { session: SessionView }) {
   const { user, agency } = session;
   const [signingOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string>();
+  const [reviewing, setReviewing] = useState<ReviewItem>();
+  const [camerasVersion, setCamerasVersion] = useState(0);
+  const reviews = user.roles.some((r) => r === 'supervisor' || r === 'admin');
 
   useEffect(() => {
     document.title = 'Floor · Watchfloor';
@@ -61,12 +68,13 @@ export function Floor({ session }: { session: SessionView }) {
       )}
       <div className="floor-body">
         <main className="map-area" aria-labelledby="map-title">
-          <div className="placeholder">
-            <h2 id="map-title">Live map</h2>
-            <p>Not connected yet. Incidents, cameras and plate-reader hits will be drawn here once the live feed is connected.</p>
-          </div>
+          <h2 id="map-title" className="visually-hidden">
+            Live map
+          </h2>
+          <FloorMap camerasVersion={camerasVersion} selected={reviewing?.camera} />
         </main>
-        <aside className="side-panel" aria-label="Alerts and incidents">
+        <aside className="side-panel" aria-label={reviews ? 'Review queue, alerts and incidents' : 'Alerts and incidents'}>
+          {reviews && <ReviewQueue selectedId={reviewing?.camera.id} onSelect={setReviewing} onDecided={() => setCamerasVersion((v) => v + 1)} />}
           <section aria-labelledby="alerts-title">
             <h2 id="alerts-title">Alerts</h2>
             <p className="empty">Not connected yet. New high-priority incidents, hotlist plate hits and cameras that go offline will queue here.</p>

@@ -1,0 +1,108 @@
+// Footage requests and their items: the only SQL for these tables.
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.js';
+import { footageRequestItems, footageRequests, incidents, outbox, type RequestStatus } from '../db/schema.js';
+
+export type FootageRequest = typeof footageRequests.$inferSelect;
+export type RequestItem = typeof footageRequestItems.$inferSelect;
+
+export async function openRequestsOfOwner(q: Queryable, ownerId: string): Promise<FootageRequest[]> {
+  return q
+    .select()
+    .from(footageRequests)
+    .where(and(eq(footageRequests.ownerId, ownerId), inArray(footageRequests.status, ['queued', 'sent'])))
+    .for('update');
+}
+
+export async function recentRequestTimes(q: Queryable, ownerId: string, since: Date): Promise<Date[]> {
+  const rows = await q
+    .select({ at: footageRequests.createdAt })
+    .from(footageRequests)
+    .where(and(eq(footageRequests.ownerId, ownerId), gt(footageRequests.createdAt, since)));
+  return rows.map((r) => r.at);
+}
+
+export async function insertRequest(q: Queryable, row: typeof footageRequests.$inferInsert): Promise<FootageRequest> {
+  const [r] = await q.insert(footageRequests).values(row).returning();
+  return r!;
+}
+
+export async function updateRequest(q: Queryable, id: string, patch: Partial<typeof footageRequests.$inferInsert>): Promise<FootageRequest> {
+  const [r] = await q.update(footageRequests).set(patch).where(eq(footageRequests.id, id)).returning();
+  return r!;
+}
+
+export async function addItems(q: Queryable, rows: (typeof footageRequestItems.$inferInsert)[]): Promise<void> {
+  if (rows.length) await q.insert(footageRequestItems).values(rows).onConflictDoNothing();
+}
+
+export async function requestsOfIncident(q: Queryable, incidentId: string): Promise<(FootageRequest & { cameraIds: string[] })[]> {
+  const rows = await q
+    .select({ request: footageRequests, cameraId: footageRequestItems.cameraId })
+    .from(footageRequestItems)
+    .innerJoin(footageRequests, eq(footageRequests.id, footageRequestItems.requestId))
+    .where(eq(footageRequestItems.incidentId, incidentId))
+    .orderBy(asc(footageRequests.createdAt));
+  const byId = new Map<string, FootageRequest & { cameraIds: string[] }>();
+  for (const r of rows) {
+    const entry = byId.get(r.request.id) ?? { ...r.request, cameraIds: [] };
+    entry.cameraIds.push(r.cameraId);
+    byId.set(r.request.id, entry);
+  }
+  return [...byId.values()];
+}
+
+export async function requestsOfOwner(q: Queryable, ownerId: string): Promise<(FootageRequest & { items: RequestItem[] })[]> {
+  const reqs = await q.select().from(footageRequests).where(eq(footageRequests.ownerId, ownerId)).orderBy(desc(footageRequests.createdAt));
+  if (reqs.length === 0) return [];
+  const items = await q.select().from(footageRequestItems).where(inArray(footageRequestItems.requestId, reqs.map((r) => r.id)));
+  return reqs.map((r) => ({ ...r, items: items.filter((i) => i.requestId === r.id) }));
+}
+
+/** Open requests all of whose incidents are closed: nothing is left to ask for. */
+export async function openRequestsWithOnlyClosedIncidents(q: Queryable, incidentId: string): Promise<FootageRequest[]> {
+  const open = await q
+    .selectDistinct({ request: footageRequests })
+    .from(footageRequestItems)
+    .innerJoin(footageRequests, eq(footageRequests.id, footageRequestItems.requestId))
+    .where(and(eq(footageRequestItems.incidentId, incidentId), inArray(footageRequests.status, ['queued', 'sent'])));
+  const result: FootageRequest[] = [];
+  for (const { request } of open) {
+    const [stillOpen] = await q
+      .select({ n: sql<number>`count(*)::int` })
+      .from(footageRequestItems)
+      .innerJoin(incidents, eq(incidents.id, footageRequestItems.incidentId))
+      .where(and(eq(footageRequestItems.requestId, request.id), eq(incidents.status, 'open')));
+    if ((stillOpen?.n ?? 0) === 0) result.push(request);
+  }
+  return result;
+}
+
+export async function cancelPendingMessage(q: Queryable, idempotencyKey: string): Promise<boolean> {
+  const rows = await q
+    .update(outbox)
+    .set({ status: 'cancelled' })
+    .where(and(eq(outbox.idempotencyKey, idempotencyKey), eq(outbox.status, 'pending')))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Sent requests past their expiry; queued ones whose send time has come are marked sent by the caller. */
+export async function dueForExpiry(q: Queryable, now: Date): Promise<FootageRequest[]> {
+  return q.select().from(footageRequests).where(and(eq(footageRequests.status, 'sent'), lte(footageRequests.expiresAt, now)));
+}
+
+export async function dueToBeMarkedSent(q: Queryable, now: Date): Promise<FootageRequest[]> {
+  return q.select().from(footageRequests).where(and(eq(footageRequests.status, 'queued'), lte(footageRequests.sendAfter, now)));
+}
+
+export async function dueForReminder(q: Queryable, remindAt: (r: FootageRequest) => Date, now: Date): Promise<FootageRequest[]> {
+  const sent = await q.select().from(footageRequests).where(and(eq(footageRequests.status, 'sent'), isNull(footageRequests.reminderSentAt)));
+  return sent.filter((r) => remindAt(r) <= now);
+}
+
+export async function countByStatus(q: Queryable): Promise<Record<RequestStatus, number>> {
+  const rows = await q.select({ status: footageRequests.status, n: sql<number>`count(*)::int` }).from(footageRequests).groupBy(footageRequests.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<RequestStatus, number>;
+}
+
