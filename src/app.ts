@@ -26,6 +26,8 @@ import { publicRoutes } from './cameras/public.routes.js';
 import { cameraRoutes } from './cameras/camera.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
 import { incidentRoutes } from './incidents/incident.routes.js';
+import { evidenceRoutes } from './evidence/evidence.routes.js';
+import { uploadRoutes } from './evidence/upload.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -143,11 +145,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(cameraRoutes, { prefix: '/api/v1' });
   await app.register(outboxRoutes, { prefix: '/api/v1' });
   await app.register(incidentRoutes, { prefix: '/api/v1' });
+  await app.register(evidenceRoutes, { prefix: '/api/v1' });
+  await app.register(uploadRoutes);
 
   app.get('/openapi.json', { config: { infrastructure: true }, schema: { hide: true } }, async () => app.swagger());
 
   if (opts.serveWeb !== false) await serveWebApp(app);
-  else installNotFound(app, false);
+  else {
+    // reply.sendFile (evidence streaming, with Range support) comes from @fastify/static.
+    await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
+    installNotFound(app, false);
+  }
   return app;
 }
 
@@ -166,6 +174,7 @@ function installNotFound(app: FastifyInstance, spa: boolean): void {
 
 async function serveWebApp(app: FastifyInstance): Promise<void> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.dirname(WEB_DIST), serve: false });
     app.get('/', { config: { infrastructure: true }, schema: { hide: true } }, async (_req, reply) =>
       reply.type('text/html').send('<!doctype html><title>Watchfloor</title><p>The web app is not built. Run <code>npm run build:web</code>.</p>'),
     );

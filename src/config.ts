@@ -214,6 +214,14 @@ export const CONFIG_KEYS = {
     max: 5,
     doc: 'Automatic requests only for incidents of this priority or higher (1 is highest).',
   },
+  uploadMaxBytes: {
+    env: 'WATCHFLOOR_UPLOAD_MAX_BYTES',
+    kind: 'int',
+    default: String(4 * 1024 ** 3),
+    min: 1024,
+    max: 1024 ** 4,
+    doc: 'Largest footage file an owner may upload (bytes); larger uploads are refused before they start.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -248,6 +256,7 @@ export interface Config {
   requestExpiryHours: number;
   autoRequestTypes: string;
   autoRequestMaxPriority: number;
+  uploadMaxBytes: number;
 }
 
 /** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */

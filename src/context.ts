@@ -16,6 +16,8 @@ import { ReviewService } from './cameras/review.service.js';
 import { CameraImporter } from './cameras/camera-import.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { RequestService } from './requests/request.service.js';
+import { EvidenceService } from './evidence/evidence.service.js';
+import { LocalEvidenceStore } from './evidence/evidence-store.js';
 import { parseQuietHours } from './config.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 
@@ -36,6 +38,7 @@ export interface AppContext {
   importer: CameraImporter;
   incidents: IncidentService;
   requests: RequestService;
+  evidence: EvidenceService;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** Held while this process has the PGlite folder open. */
@@ -91,6 +94,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     expiryHours: config.requestExpiryHours,
     windowPaddingMinutes: 15,
   });
+  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`));
   const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests);
   const ownedDatabase = !opts.database;
   return {
@@ -109,11 +113,13 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     importer: new CameraImporter(db, clock, serviceArea, cameras),
     incidents,
     requests,
+    evidence,
     mailer,
     outbox,
     lock,
     async close() {
       await outbox.stop();
+      await evidence.settle();
       mailer.close();
       if (ownedDatabase) await database.close();
       lock?.release();

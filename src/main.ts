@@ -150,6 +150,17 @@ importCmd
     if (!report.imported && !report.dryRun) process.exitCode = 1;
   });
 
+const evidenceCmd = program.command('evidence').description('evidence files');
+evidenceCmd
+  .command('verify')
+  .description('re-hash every stored original and report any that no longer matches its recorded SHA-256; exit 1 on a mismatch')
+  .action(async () => {
+    const r = await withContext('evidence verify', (ctx) => ctx.evidence.verifyAll());
+    for (const m of r.mismatches) process.stderr.write(`evidence ${m.id}: recorded ${m.expected}, now ${m.actual ?? 'MISSING'}\n`);
+    process.stdout.write(`${r.checked} evidence file(s) checked, ${r.mismatches.length} mismatch(es)\n`);
+    if (r.mismatches.length) process.exitCode = 1;
+  });
+
 const audit = program.command('audit').description('the audit trail');
 audit
   .command('verify')

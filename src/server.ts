@@ -17,6 +17,7 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } 
   const url = `http://localhost:${port}`;
   ctx.lock?.update({ url });
   ctx.outbox.start();
+  void ctx.evidence.resumeProcessing();
   // Personal data of withdrawn owners is erased once its retention period is over: at start, then hourly.
   const eraseDue = () => ctx.owners.eraseDue().catch((err: unknown) => app.log.error({ err }, 'erasure of withdrawn owners failed'));
   void eraseDue();

@@ -412,3 +412,40 @@ export const footageRequestItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.requestId, t.incidentId, t.cameraId] }), index('footage_request_items_incident').on(t.incidentId)],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evidence (M5): footage received from owners, hashed on arrival, probed, with a browser-playable copy.
+
+export const EVIDENCE_STATUSES = ['processing', 'ready', 'failed'] as const;
+export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];
+
+export const evidence = pgTable(
+  'evidence',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => footageRequests.id),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => owners.id),
+    uploadId: text('upload_id').notNull().unique(),
+    originalName: text('original_name').notNull(),
+    contentType: text('content_type'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    /** SHA-256 of the stored original, computed as it arrived. */
+    sha256: text('sha256').notNull(),
+    /** Where the original is kept (relative to the evidence store); never changed. */
+    originalKey: text('original_key').notNull(),
+    /** A browser-playable H.264/MP4 copy, when the original is not one. */
+    playableKey: text('playable_key'),
+    probe: jsonb('probe').$type<Record<string, unknown>>().notNull().default({}),
+    /** Why the footage may not cover the requested window (a warning, not a rejection). */
+    coverageWarning: text('coverage_warning'),
+    status: text('status').$type<EvidenceStatus>().notNull(),
+    failure: text('failure'),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('evidence_request').on(t.requestId)],
+);

@@ -66,8 +66,10 @@ export function accessGuard(auth: AuthService, owners: { resolveSession(token: s
     if (access === 'owner') {
       const token = request.cookies[OWNER_COOKIE];
       if (!token) throw new AppError('UNAUTHENTICATED', 'Open the link from your email, or ask for a new one.');
-      // Owner writes must be JSON: a cross-site form cannot send that without a CORS preflight, which is never granted.
-      if (UNSAFE_METHODS.has(request.method) && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      // Owner writes must be JSON, or tus uploads with their Tus-Resumable header: a cross-site form can send
+      // neither without a CORS preflight, which is never granted.
+      const json = String(request.headers['content-type'] ?? '').startsWith('application/json');
+      if (UNSAFE_METHODS.has(request.method) && !json && request.headers['tus-resumable'] === undefined) {
         throw new AppError('CSRF', 'Send changes as application/json.');
       }
       request.ownerId = await owners.resolveSession(token);

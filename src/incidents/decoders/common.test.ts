@@ -67,7 +67,9 @@ describe('small readers', () => {
   it('readNumber takes plain decimals only; readText trims and drops blanks', () => {
     expect(readNumber(' -77.05 ')).toBe(-77.05);
     expect(readNumber('1e3')).toBe(1000);
-    for (const bad of ['', '0x10', '1,5', 'NaN', 'Infinity', null, {}]) expect(readNumber(bad)).toBeNull();
+    for (const bad of ['', '0x10', '1,5', 'NaN', 'Infinity', '1'.repeat(41), null, {}]) expect(readNumber(bad)).toBeNull();
+    expect(readNumber('5.')).toBe(5);
+    expect(readNumber('.5')).toBe(0.5);
     expect(readText('  8C ')).toBe('8C');
     expect(readText(7)).toBe('7');
     expect(readText('   ')).toBeNull();

@@ -99,7 +99,7 @@ export function decodeDcCrimeRow(row: Readonly<Record<string, unknown>>, opts: D
     const value = readText(cols.get(column));
     if (value !== null) details[name] = value;
   }
-  const known = DC_OFFENSE_PRIORITY[offense];
+  const known = Object.hasOwn(DC_OFFENSE_PRIORITY, offense) ? DC_OFFENSE_PRIORITY[offense] : undefined;
   if (known === undefined) details.priorityRule = `offense not in the table: default ${DC_UNKNOWN_OFFENSE_PRIORITY}`;
   for (const [column, value] of cols) {
     if (!READ_COLUMNS.has(column) && readText(value) !== null) ignored.push(column);

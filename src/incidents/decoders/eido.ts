@@ -153,6 +153,11 @@ function readType(incident: Json | null, calls: Json[], errors: string[], detail
   if (code) details.incidentTypeCode = code;
   if (common) details.incidentTypeRegistry = common;
   if (primary) details.callType = primary;
+  // Kept for the incident panel: the CAD's beat and status words are not ours to reinterpret.
+  const beat = text(incident, 'beatOrDispatchGroupText', 'incidentComponent.beatOrDispatchGroupText', errors);
+  if (beat) details.beat = beat;
+  const status = incident ? field(incident, 'incidentStatusCommonRegistryText') : undefined;
+  if (Array.isArray(status) && status.every((s) => typeof s === 'string') && status.length > 0) details.status = status;
   // A call with no type yet is still a call the floor must see; it is typed later, not refused.
   return internal ?? common ?? local ?? primary ?? 'UNSPECIFIED';
 }

@@ -59,8 +59,9 @@ describe('EPSG:26985 (NAD83 / Maryland, metres) inverse', () => {
       const nad83: number[] = [];
       const wgs84: number[] = [];
       for (const row of rows) {
-        const [x, y, lat, lng, gx, gy] = [row.XBLOCK, row.YBLOCK, row.LATITUDE, row.LONGITUDE, row.X, row.Y].map(Number) as number[] as [number, number, number, number, number, number];
-        if (![x, y, lat, lng, gx, gy].every((v) => Number.isFinite(v) && v !== 0)) continue;
+        const values = ['XBLOCK', 'YBLOCK', 'LATITUDE', 'LONGITUDE', 'X', 'Y'].map((c) => Number(row[c]));
+        if (!values.every((v) => Number.isFinite(v) && v !== 0)) continue;
+        const [x, y, lat, lng, gx, gy] = values as [number, number, number, number, number, number];
         const projected = marylandStatePlaneToLatLng(x, y)!;
         nad83.push(distanceM(projected, { lat, lng }));
         wgs84.push(distanceM(projected, { lat: gy, lng: gx }));

@@ -10,7 +10,10 @@ import type { DecodeResult } from './types.js';
 /** Decodes one GeoJSON Feature; a Point geometry stands in for the coordinates when the properties lack them. */
 export function decodeMpdFeature(feature: unknown, opts: { now?: Date } = {}): DecodeResult {
   if (!isPlainObject(feature)) return { ok: false, errors: [`feature: expected an object, got ${describeType(feature)}`] };
-  if (feature.type !== 'Feature') return { ok: false, errors: [`type: expected "Feature", got ${JSON.stringify(feature.type) ?? 'nothing'}`] };
+  if (feature.type !== 'Feature') {
+    const got = typeof feature.type === 'string' ? JSON.stringify(feature.type) : describeType(feature.type);
+    return { ok: false, errors: [`type: expected "Feature", got ${got}`] };
+  }
   const { properties, geometry } = feature;
   if (!isPlainObject(properties)) {
     return { ok: false, errors: [`properties: expected an object, got ${describeType(properties)}`] };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCivicAddress, parsePidfLo } from './pidf-lo.js';
+import { MAX_PIDF_CHARS, formatCivicAddress, parsePidfLo } from './pidf-lo.js';
 
 const NS =
   'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" ' +
@@ -114,8 +114,30 @@ describe('parsePidfLo robustness', () => {
     );
   });
 
+  it('stays linear on hostile input and refuses oversized documents', () => {
+    const hostile = [
+      '<civicAddress><' + 'a.'.repeat(100_000),
+      '<gml:Point>'.repeat(20_000),
+      '<gml:Point><gml:pos' + ' a'.repeat(100_000),
+      '<gs:Circle><gml:pos>1 2</gml:pos><gs:radius' + ' x'.repeat(100_000),
+      '<!--'.repeat(50_000),
+      '<gml:Polygon><gml:posList>' + '38.9 -77 '.repeat(25_000) + '</gml:posList></gml:Polygon>',
+    ];
+    for (const xml of hostile) {
+      const started = performance.now();
+      parsePidfLo(xml);
+      // The quadratic versions of these patterns took minutes; linear ones take milliseconds.
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+    expect(parsePidfLo(' '.repeat(MAX_PIDF_CHARS + 1)).problems).toEqual([`larger than ${MAX_PIDF_CHARS} characters: not read`]);
+  });
+
   it('never throws, and any point it returns is on the Earth with a non-negative accuracy', () => {
-    const fragments = fc.constantFrom('<gml:Point>', '</gml:Point>', '<gs:Circle>', '</gs:Circle>', '<gml:pos>', '</gml:pos>', '<gs:radius>', '</gs:radius>', '<civicAddress>', '</civicAddress>', '<RD>', '</RD>', '38.9 -77', '-5', '1e999', ' ', '<!--', '-->', '&amp;', '&#0;', 'uom="x"');
+    const fragments = fc.constantFrom(
+      ...['<gml:Point>', '</gml:Point>', '<gs:Circle>', '</gs:Circle>', '<gml:pos>', '</gml:pos>', '<gs:radius>', '</gs:radius>'],
+      ...['<gml:Polygon>', '<gml:posList>', '</gml:posList>', '<civicAddress>', '</civicAddress>', '<RD>', '</RD>'],
+      ...['38.9 -77', '-5', '1e999', ' ', '<!--', '-->', '&amp;', '&#0;', '&#x110000;', 'uom="x"', 'srsName="EPSG::4326"'],
+    );
     const xml = fc.oneof(fc.string(), fc.array(fragments, { maxLength: 40 }).map((parts) => parts.join('')));
     fc.assert(
       fc.property(xml, (text) => {

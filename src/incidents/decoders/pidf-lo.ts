@@ -24,22 +24,54 @@ const NAME = '(?:[\\w.-]+:)?'; // an optional namespace prefix
 const SHAPES = ['Point', 'Circle', 'Sphere', 'Ellipse', 'Ellipsoid', 'Polygon', 'ArcBand', 'Prism'] as const;
 const METRES_UOM = 'EPSG::9001';
 const WGS84_CRS = /EPSG::?(4326|4979)\b/;
+// A PIDF-LO is a few kilobytes. The limits keep a hostile payload from turning the regular expressions below
+// into seconds of CPU: every pattern is linear in the text it scans, and at most MAX_SHAPES shapes are scanned.
+export const MAX_PIDF_CHARS = 256 * 1024;
+const MAX_SHAPES = 8;
 
 export function parsePidfLo(xml: string): PidfLocation {
-  const text = String(xml).replace(/<!--[\s\S]*?-->/g, ' ');
+  const raw = String(xml);
+  if (raw.length > MAX_PIDF_CHARS) {
+    return { point: null, civic: null, address: null, problems: [`larger than ${MAX_PIDF_CHARS} characters: not read`] };
+  }
+  const text = stripComments(raw);
   const problems: string[] = [];
   const civic = readCivic(text);
   return { point: readShape(text, problems), civic, address: civic ? formatCivicAddress(civic) : null, problems };
 }
 
+/** Removes `<!-- … -->`; an unclosed comment runs to the end, as in XML. */
+function stripComments(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let open = text.indexOf('<!--'); open !== -1; open = text.indexOf('<!--', from)) {
+    out += `${text.slice(from, open)} `;
+    const close = text.indexOf('-->', open + 4);
+    if (close === -1) return out;
+    from = close + 3;
+  }
+  return out + text.slice(from);
+}
+
+/** The text from `start` up to the closing tag of `name` (any prefix), or to the end when it is never closed. */
+function bodyUntilClose(text: string, start: number, name: string): string {
+  const close = new RegExp(`</${NAME}${name}\\s*>`, 'g');
+  close.lastIndex = start;
+  const m = close.exec(text);
+  return text.slice(start, m ? m.index : text.length);
+}
+
 /** The first geodetic shape in the document that yields a point. */
 function readShape(text: string, problems: string[]): PidfPoint | null {
-  const open = new RegExp(`<(${NAME})(${SHAPES.join('|')})\\b([^>]*)>`, 'g');
+  const open = new RegExp(`<${NAME}(${SHAPES.join('|')})(?:\\s([^<>]*))?>`, 'g');
+  let tried = 0;
   for (const m of text.matchAll(open)) {
-    const [whole, , shape = '', attributes = ''] = m;
-    const start = (m.index ?? 0) + whole.length;
-    const close = new RegExp(`</${NAME}${shape}\\s*>`).exec(text.slice(start));
-    const body = close ? text.slice(start, start + close.index) : text.slice(start);
+    if (++tried > MAX_SHAPES) {
+      problems.push(`more than ${MAX_SHAPES} shapes: the rest not read`);
+      break;
+    }
+    const [whole, shape = '', attributes = ''] = m;
+    const body = bodyUntilClose(text, (m.index ?? 0) + whole.length, shape);
     const srs = attribute(attributes, 'srsName');
     if (srs !== null && !WGS84_CRS.test(srs)) {
       problems.push(`${shape}: coordinate system ${srs} is not WGS84 (EPSG:4326/4979)`);
@@ -90,20 +122,22 @@ function readPolygon(body: string): PidfPoint | null {
   const lat = vertices.reduce((s, v) => s + v[0], 0) / vertices.length;
   const lng = vertices.reduce((s, v) => s + v[1], 0) / vertices.length;
   const metresPerDeg = 111_320;
-  const farthest = Math.max(
-    ...vertices.map(([vLat, vLng]) =>
-      Math.hypot((vLat - lat) * metresPerDeg, (vLng - lng) * metresPerDeg * Math.cos((lat * Math.PI) / 180)),
-    ),
+  const lngScale = metresPerDeg * Math.cos((lat * Math.PI) / 180);
+  // A loop, not Math.max(...): a posList of 100k vertices would overflow the argument stack.
+  const farthest = vertices.reduce(
+    (max, [vLat, vLng]) => Math.max(max, Math.hypot((vLat - lat) * metresPerDeg, (vLng - lng) * lngScale)),
+    0,
   );
   return { lat, lng, accuracyM: farthest, shape: 'Polygon' };
 }
 
 function readCivic(text: string): Record<string, string> | null {
-  const m = new RegExp(`<${NAME}civicAddress\\b[^>]*>([\\s\\S]*?)</${NAME}civicAddress\\s*>`).exec(text);
-  if (!m) return null;
+  const open = new RegExp(`<${NAME}civicAddress(?:\\s[^<>]*)?>`).exec(text);
+  if (!open) return null;
+  const body = bodyUntilClose(text, open.index + open[0].length, 'civicAddress');
   const fields: Record<string, string> = {};
-  const leaves = /<(?:[\w.-]+:)?([\w.-]+)\b[^<>]*>([^<]*)<\/(?:[\w.-]+:)?\1\s*>/g;
-  for (const [, name = '', value = ''] of (m[1] ?? '').matchAll(leaves)) {
+  const leaves = /<(?:[\w.-]+:)?([\w.-]+)(?:\s[^<>]*)?>([^<]*)<\/(?:[\w.-]+:)?\1\s*>/g;
+  for (const [, name = '', value = ''] of body.matchAll(leaves)) {
     const clean = decodeEntities(value).replace(/\s+/g, ' ').trim();
     if (clean !== '' && fields[name] === undefined) fields[name] = clean;
   }
@@ -129,7 +163,7 @@ export function formatCivicAddress(civic: Readonly<Record<string, string>>): str
 
 function leafPattern(name: string): RegExp {
   // The attribute part stops at `<` too, so a tag missing its `>` cannot swallow the next element.
-  return new RegExp(`<(?:[\\w.-]+:)?${name}\\b([^<>]*)>?([^<]*)</(?:[\\w.-]+:)?${name}\\s*>`, 'g');
+  return new RegExp(`<${NAME}${name}(?:\\s([^<>]*))?(?:>([^<]*))?</${NAME}${name}\\s*>`, 'g');
 }
 
 function leaf(body: string, name: string): { attributes: string; text: string } | null {

@@ -81,7 +81,7 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
     {
       interactive,
       cooperativeGestures: interactive,
-      scale: 'bottom-left',
+      scale: interactive ? 'bottom-left' : false,
       locale: { ...locale, 'Map.Title': label },
       ...(location ? { bounds: boundsOf(camera) } : {}),
     },

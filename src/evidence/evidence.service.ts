@@ -1,0 +1,182 @@
+// Evidence (M4, M5): an owner's answer to a footage request — a decline, or files uploaded with tus. Each file is
+// moved unchanged into the evidence store and hashed (SHA-256) on arrival, probed with ffprobe, checked against the
+// requested window (a warning, never a rejection), and given a browser-playable copy when it is not one. Every
+// step and every later access is a custody entry in the audit trail.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/client.js';
+import { AppError, notFound } from '../errors.js';
+import { appendAudit, appendAuditAlone, listAudit } from '../audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import { isBrowserPlayable, probe, transcodeToMp4, type ProbeResult } from '../platform/ffmpeg.js';
+import type { Actor } from '../staff/staff.service.js';
+import * as requestRepo from '../requests/request.repository.js';
+import type { FootageRequest } from '../requests/request.repository.js';
+import * as repo from './evidence.repository.js';
+import type { Evidence } from './evidence.repository.js';
+import type { EvidenceStore } from './evidence-store.js';
+
+export const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.avi', '.mkv', '.webm', '.ts', '.mts', '.3gp', '.dav', '.h264', '.264', '.asf', '.wmv', '.flv'];
+
+export function uploadProblem(filename: string | undefined, sizeBytes: number | undefined, maxBytes: number): string | undefined {
+  if (!filename) return 'say the file name (Upload-Metadata "filename")';
+  const ext = path.extname(filename).toLowerCase();
+  if (!VIDEO_EXTENSIONS.includes(ext)) return `"${filename}" is not a video file this program takes (${VIDEO_EXTENSIONS.join(', ')})`;
+  if (sizeBytes === undefined) return 'say the file size when starting the upload (Upload-Length); deferred lengths are not taken';
+  if (sizeBytes <= 0) return 'the file is empty';
+  if (sizeBytes > maxBytes) return `the file is ${(sizeBytes / 2 ** 30).toFixed(2)} GiB; the limit is ${(maxBytes / 2 ** 30).toFixed(2)} GiB — split it, or ask the requesting officer for another way`;
+  return undefined;
+}
+
+/** Whether the footage can cover the window asked for; undefined when it can, else why it may not. */
+export function coverageWarning(p: ProbeResult, windowFrom: Date, windowTo: Date): string | undefined {
+  if (p.recordedAt && p.durationS !== null) {
+    const start = new Date(p.recordedAt).getTime();
+    const end = start + p.durationS * 1000;
+    if (end < windowFrom.getTime() || start > windowTo.getTime()) {
+      return `the file says it was recorded ${new Date(start).toISOString()} – ${new Date(end).toISOString()}, outside the requested ${windowFrom.toISOString()} – ${windowTo.toISOString()}`;
+    }
+    return undefined;
+  }
+  if (p.durationS !== null && p.durationS * 1000 < windowTo.getTime() - windowFrom.getTime()) {
+    return `the file is ${Math.round(p.durationS)} s long, shorter than the ${Math.round((windowTo.getTime() - windowFrom.getTime()) / 60000)} minutes requested`;
+  }
+  return undefined;
+}
+
+export class EvidenceService {
+  #processing = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly store: EvidenceStore,
+  ) {}
+
+  /** The owner's open request that an upload or a decline is for; refuses anything else. */
+  async openRequestOf(ownerId: string, requestId: string): Promise<FootageRequest> {
+    const [request] = (await requestRepo.requestsOfOwner(this.db, ownerId)).filter((r) => r.id === requestId);
+    if (!request) throw notFound('that request');
+    if (!['sent', 'queued', 'answered'].includes(request.status)) throw new AppError('CONFLICT', `This request is ${request.status}; it no longer takes answers.`);
+    if (request.expiresAt <= this.clock.now()) throw new AppError('CONFLICT', 'This request has expired.');
+    return request;
+  }
+
+  async decline(ownerId: string, requestId: string, reason: string | undefined, requestIdForAudit: string): Promise<FootageRequest> {
+    const request = await this.openRequestOf(ownerId, requestId);
+    if (request.status === 'answered') throw new AppError('CONFLICT', 'Footage was already shared for this request.');
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const updated = await requestRepo.updateRequest(tx, request.id, { status: 'declined', answeredAt: now, declineReason: reason?.trim() || null, updatedAt: now });
+      await appendAudit(tx, { actorType: 'owner', actorId: ownerId, action: 'request.decline', targetType: 'footage_request', targetId: request.id, requestId: requestIdForAudit }, now);
+      return updated;
+    });
+  }
+
+  /**
+   * A tus upload has finished: adopt the file into the store (hashing it), refuse it when it is not video, record
+   * receipt, and start processing. Returns the evidence row.
+   */
+  async receive(input: { uploadId: string; uploadPath: string; ownerId: string; requestId: string; filename: string; contentType: string | null }): Promise<Evidence> {
+    const existing = await repo.findEvidenceByUpload(this.db, input.uploadId);
+    if (existing) return existing; // a retried final PATCH: already received
+    const request = await this.openRequestOf(input.ownerId, input.requestId);
+    const facts = await probe(input.uploadPath);
+    if (!facts.hasVideo) {
+      fs.rmSync(input.uploadPath, { force: true });
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `"${input.filename}" has no video that this program can read; nothing was kept. Export the clip from your camera's app as MP4 and try again.`);
+    }
+    const now = this.clock.now();
+    const ext = path.extname(input.filename).toLowerCase() || '.bin';
+    const id = crypto.randomUUID();
+    const originalKey = `${now.toISOString().slice(0, 10)}/${id}/original${ext}`;
+    const { sha256, sizeBytes } = await this.store.adopt(input.uploadPath, originalKey);
+    const warning = coverageWarning(facts, request.windowFrom, request.windowTo);
+    const row = await this.db.transaction(async (tx) => {
+      const ev = await repo.insertEvidence(tx, {
+        id,
+        requestId: request.id,
+        ownerId: input.ownerId,
+        uploadId: input.uploadId,
+        originalName: input.filename.slice(0, 300),
+        contentType: input.contentType,
+        sizeBytes,
+        sha256,
+        originalKey,
+        probe: facts as unknown as Record<string, unknown>,
+        coverageWarning: warning ?? null,
+        status: 'processing',
+        receivedAt: now,
+      });
+      await requestRepo.updateRequest(tx, request.id, { status: 'answered', answeredAt: request.answeredAt ?? now, updatedAt: now });
+      await appendAudit(tx, { actorType: 'owner', actorId: input.ownerId, action: 'evidence.received', targetType: 'evidence', targetId: id, details: { request: request.id, sizeBytes, filename: ev.originalName } }, now);
+      await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: 'evidence.hashed', targetType: 'evidence', targetId: id, details: { sha256, algorithm: 'SHA-256' } }, now);
+      return ev;
+    });
+    this.track(this.process(row, facts));
+    return row;
+  }
+
+  /** Makes the playable copy when needed; marks the evidence ready (or failed, with why). */
+  async process(ev: Evidence, facts?: ProbeResult): Promise<Evidence> {
+    const p = facts ?? (await probe(this.store.localPath(ev.originalKey)));
+    let playableKey: string | null = null;
+    let failure: string | null = null;
+    if (!isBrowserPlayable(p)) {
+      playableKey = path.posix.join(path.posix.dirname(ev.originalKey), 'playable.mp4');
+      try {
+        await transcodeToMp4(this.store.localPath(ev.originalKey), this.store.localPath(playableKey));
+      } catch (err) {
+        failure = (err as Error).message;
+        playableKey = null;
+      }
+    }
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const updated = await repo.updateEvidence(tx, ev.id, { status: failure ? 'failed' : 'ready', playableKey, failure, processedAt: now });
+      await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: failure ? 'evidence.processing_failed' : 'evidence.ready', targetType: 'evidence', targetId: ev.id, details: { playableCopy: !!playableKey, ...(failure ? { failure } : {}) } }, now);
+      return updated;
+    });
+  }
+
+  /** Resumes processing that a restart interrupted. */
+  async resumeProcessing(): Promise<number> {
+    const pending = await repo.processingEvidence(this.db);
+    for (const ev of pending) this.track(this.process(ev));
+    return pending.length;
+  }
+
+  /** Waits for background processing (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.#processing.size) await Promise.allSettled([...this.#processing]);
+  }
+
+  /** Opens a stored file for staff, recording who, how and why in the custody chain. */
+  async access(id: string, how: 'viewed' | 'downloaded' | 'exported', actor: Actor, purpose: string | null): Promise<{ evidence: Evidence; path: string }> {
+    const ev = await repo.findEvidence(this.db, id);
+    if (!ev) throw notFound('that evidence');
+    const key = how === 'viewed' ? (ev.playableKey ?? ev.originalKey) : ev.originalKey;
+    await appendAuditAlone(this.db, { ...actor, action: `evidence.${how}`, targetType: 'evidence', targetId: id, purpose, details: { sha256: ev.sha256 } }, this.clock.now());
+    return { evidence: ev, path: this.store.localPath(key) };
+  }
+
+  async custody(id: string) {
+    return (await listAudit(this.db, { targetType: 'evidence', targetId: id }, 500)).reverse();
+  }
+
+  /** Re-hashes every stored original and reports those whose bytes no longer match. */
+  async verifyAll(): Promise<{ checked: number; mismatches: { id: string; expected: string; actual: string | null }[] }> {
+    const all = await repo.allEvidence(this.db);
+    const mismatches: { id: string; expected: string; actual: string | null }[] = [];
+    for (const ev of all) {
+      const actual = this.store.exists(ev.originalKey) ? await this.store.sha256(ev.originalKey) : null;
+      if (actual !== ev.sha256) mismatches.push({ id: ev.id, expected: ev.sha256, actual });
+    }
+    return { checked: all.length, mismatches };
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch(() => undefined).finally(() => this.#processing.delete(tracked));
+    this.#processing.add(tracked);
+  }
+}
