@@ -107,7 +107,8 @@ export interface OpenedPage {
  * page learns something (not signed in, a used link), not faults.
  */
 export async function openPage(env: BrowserEnv, opts: { viewport?: { width: number; height: number }; expected?: RegExp } = {}): Promise<OpenedPage> {
-  const context = await env.browser.newContext({ viewport: opts.viewport ?? WIDE, baseURL: env.baseUrl });
+  // Reduced motion: the map jumps instead of flying, so a test waits for no animation (the pages honour it).
+  const context = await env.browser.newContext({ viewport: opts.viewport ?? WIDE, baseURL: env.baseUrl, reducedMotion: 'reduce' });
   const page = await context.newPage();
   // Well inside the test's own timeout, so that a step that never happens fails with its locator named.
   page.setDefaultTimeout(10_000);

@@ -39,7 +39,8 @@ describe('parsePidfLo geodetic shapes (RFC 5491)', () => {
       '<gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>38.90 -77.01 38.90 -77.00 38.91 -77.00 38.91 -77.01 38.90 -77.01</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>',
     );
     const point = parsePidfLo(xml).point;
-    expect(point?.lat).toBeCloseTo(38.904, 3);
+    expect(point?.lat).toBeCloseTo(38.905, 6);
+    expect(point?.lng).toBeCloseTo(-77.005, 6);
     expect(point?.accuracyM).toBeGreaterThan(600);
     expect(point?.accuracyM).toBeLessThan(1000);
   });

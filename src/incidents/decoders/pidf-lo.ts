@@ -114,10 +114,15 @@ function readPointShape(shape: string, body: string, problems: string[]): PidfPo
 /** A polygon becomes its vertex centroid with the distance to its farthest vertex as the accuracy. */
 function readPolygon(body: string): PidfPoint | null {
   const list = leaf(body, 'posList');
-  const flat = list ? numbers(list.text) : [...body.matchAll(leafPattern('pos'))].flatMap((m) => numbers(m[2] ?? ''));
-  // posList for EPSG:4326 is lat lon pairs; a 3D srs (4979) would need triples, which senders do not use here.
+  // posList for EPSG:4326 is lat lon pairs (RFC 5491 polygons are 2D); separate pos elements may carry an altitude.
+  const flat = list
+    ? numbers(list.text)
+    : [...body.matchAll(leafPattern('pos'))].flatMap((m) => numbers(m[2] ?? '').slice(0, 2));
   const vertices: Array<[number, number]> = [];
   for (let i = 0; i + 1 < flat.length; i += 2) vertices.push([flat[i] as number, flat[i + 1] as number]);
+  // A GML ring repeats its first vertex at the end; counting it twice would pull the centroid towards it.
+  const [first, last] = [vertices[0], vertices[vertices.length - 1]];
+  if (vertices.length > 1 && first && last && first[0] === last[0] && first[1] === last[1]) vertices.pop();
   if (vertices.length < 3 || vertices.some(([lat, lng]) => Math.abs(lat) > 90 || Math.abs(lng) > 180)) return null;
   const lat = vertices.reduce((s, v) => s + v[0], 0) / vertices.length;
   const lng = vertices.reduce((s, v) => s + v[1], 0) / vertices.length;
