@@ -12,6 +12,7 @@ import { seedDemoCameras } from './demo/demo-cameras.js';
 import { DemoFeed } from './incidents/demo-feed.js';
 import { findAgencyByName } from './staff/staff.repository.js';
 import { AppError } from './errors.js';
+import { decodeIncidentFile, replaySchedule } from './incidents/incident-files.js';
 
 /** Runs a command that needs the database; closes it afterwards. */
 async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<T>, config: Config = loadConfig()): Promise<T> {
@@ -148,6 +149,67 @@ importCmd
     const verdict = report.imported ? 'imported' : report.dryRun ? 'checked (dry run)' : 'NOT imported (fix the rows above, or pass --partial)';
     process.stdout.write(`${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.rejected} rejected; ${verdict}\n`);
     if (!report.imported && !report.dryRun) process.exitCode = 1;
+  });
+
+importCmd
+  .command('incidents')
+  .description("import a city's crime-incident file (DC open-data CSV/TSV layout, or MPD GeoJSON); prints a per-row report")
+  .argument('<file>', '.csv, .tsv or .geojson file')
+  .option('--dry-run', 'only check the file')
+  .action(async (file: string, opts: { dryRun?: boolean }) => {
+    const fs = await import('node:fs');
+    if (!fs.existsSync(file)) fail(`no file ${file}`);
+    const decoded = decodeIncidentFile(fs.readFileSync(file, 'utf8'), file);
+    for (const e of decoded.fileErrors) process.stdout.write(`file: ${e}\n`);
+    let created = 0;
+    let updated = 0;
+    const bad = decoded.rows.filter((r) => !r.incident);
+    for (const r of bad) process.stdout.write(`row ${r.row}: ${r.errors.join('; ')}\n`);
+    if (!opts.dryRun) {
+      await withContext('import incidents', async (ctx) => {
+        for (const r of decoded.rows) {
+          if (!r.incident) continue;
+          try {
+            const result = await ctx.incidents.ingest(r.incident, { ...CLI_ACTOR, actorName: 'import incidents' });
+            if (result.created) created++;
+            else if (result.changed.length) updated++;
+          } catch (err) {
+            bad.push(r);
+            process.stdout.write(`row ${r.row}: ${err instanceof AppError ? err.detail : (err as Error).message}\n`);
+          }
+        }
+      });
+    }
+    if (decoded.truncated) process.stdout.write('note: the file is one page of a longer result (exceededTransferLimit): fetch the next page too\n');
+    process.stdout.write(`${decoded.rows.length} rows (${decoded.format}): ${created} created, ${updated} updated, ${bad.length} rejected${opts.dryRun ? ' (dry run)' : ''}\n`);
+  });
+
+program
+  .command('replay')
+  .description('play an incident file as a live CAD feed into a running server, at a chosen speed')
+  .argument('<file>', '.csv, .tsv or .geojson file')
+  .requiredOption('--key <api key>', 'an API key of the running server (npx watchfloor apikey add …)')
+  .option('--url <url>', 'the server', 'http://localhost:8080')
+  .option('--speed <n>', 'how many times faster than recorded', '60')
+  .option('--limit <n>', 'stop after this many incidents')
+  .action(async (file: string, opts: { key: string; url: string; speed: string; limit?: string }) => {
+    const fs = await import('node:fs');
+    if (!fs.existsSync(file)) fail(`no file ${file}`);
+    const speed = Number(opts.speed);
+    if (!(speed > 0)) fail('--speed must be a positive number');
+    const decoded = decodeIncidentFile(fs.readFileSync(file, 'utf8'), file);
+    const incidents = decoded.rows.flatMap((r) => (r.incident ? [r.incident] : [])).slice(0, opts.limit ? Number(opts.limit) : undefined);
+    const schedule = replaySchedule(incidents, speed, new Date());
+    process.stdout.write(`replaying ${schedule.length} incidents at ${speed}× into ${opts.url} (Ctrl+C stops)\n`);
+    const started = Date.now();
+    for (const [delay, inc] of schedule) {
+      const wait = started + delay - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const body = { source: inc.source, externalId: inc.externalId, type: inc.type, priority: inc.priority, occurredFrom: inc.occurredFrom, ...(inc.occurredTo ? { occurredTo: inc.occurredTo } : {}), location: inc.location ?? { address: inc.address ?? 'unknown' }, ...(inc.district ? { district: inc.district } : {}), ...(inc.ward ? { ward: inc.ward } : {}) };
+      const res = await fetch(`${opts.url}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, body: JSON.stringify(body) });
+      const answer = (await res.json()) as { matchCount?: number; detail?: string };
+      process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${inc.externalId} ${inc.type} → ${res.status}${answer.matchCount !== undefined ? `, ${answer.matchCount} cameras` : ` ${answer.detail ?? ''}`}\n`);
+    }
   });
 
 const evidenceCmd = program.command('evidence').description('evidence files');

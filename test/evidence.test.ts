@@ -127,7 +127,7 @@ describe.each(testDatabases)('evidence on $name', (kind) => {
     const json = { cookie: ownerCookie, 'content-type': 'application/json' };
     const declined = await fetch(`${base}/api/v1/owner/requests/${requestId}/decline`, { method: 'POST', headers: json, body: '{}' });
     expect(declined.status).toBe(409); // footage was already shared for this one
-    const me = await (await fetch(`${base}/api/v1/owner/me`, { headers: { cookie: ownerCookie } })).json();
+    const me = (await (await fetch(`${base}/api/v1/owner/me`, { headers: { cookie: ownerCookie } })).json()) as { requests: { id: string; status: string }[] };
     expect(me.requests[0]).toMatchObject({ id: requestId, status: 'answered' });
   });
 });

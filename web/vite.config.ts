@@ -15,6 +15,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // MapLibre is most of the bytes and changes least: its own chunk, cached across releases of the app. It is
+    // loaded only by the pages with a map (the floor, /connect and /connect/manage), never by sign-in.
+    chunkSizeWarningLimit: 1100,
+    rolldownOptions: {
+      output: {
+        codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ }] },
+      },
+    },
   },
   server: {
     port: 5173,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DistanceLowerBound,
   EARTH_RADIUS_M,
   angleDifferenceDeg,
   boundingBoxesAround,
@@ -139,5 +140,31 @@ describe('boundingBoxesAround', () => {
     expect(boundingBoxesAround({ lat: 0, lng: -179.999 }, 1_000)).toHaveLength(2);
     const [polar] = boundingBoxesAround({ lat: 89.999, lng: 0 }, 1_000);
     expect(polar).toMatchObject({ minLng: -180, maxLng: 180, maxLat: 90 });
+  });
+});
+
+describe('DistanceLowerBound', () => {
+  const uniform = (min: number, max: number) => fc.noBias(fc.integer({ min: 0, max: 1 << 30 })).map((i) => min + ((max - min) * i) / (1 << 30));
+  const centre = fc.oneof(
+    fc.record({ lat: uniform(-85, 85), lng: uniform(-180, 180) }),
+    fc.record({ lat: fc.constantFrom(89.999, -89.999, 0), lng: fc.constantFrom(180, -180, 179.9999, 0) }),
+  );
+
+  it('never calls a point within D farther than D, and calls every point beyond 1.01·D farther (below 70°)', () => {
+    fc.assert(
+      fc.property(centre, uniform(1, 3_000), uniform(0, 1.5), uniform(0, 360), (c, boxRadiusM, f, b) => {
+        const boxes = boundingBoxesAround(c, boxRadiusM);
+        const p = destinationPoint(c, boxRadiusM * f, b);
+        if (!boxes.some((box) => boxContains(box, p.lat, p.lng))) return; // outside the promised region
+        const d = distanceM(c, p);
+        const sut = new DistanceLowerBound(c, boxes);
+        for (const limitM of [d, d * (1 + 1e-12), d + 1e-6, boxRadiusM]) {
+          if (d <= limitM) expect(sut.isCertainlyFartherThan(p.lat, p.lng, limitM)).toBe(false);
+        }
+        // Tight away from the poles, where the band's smallest cos φ is close to the points' own.
+        if (Math.abs(c.lat) < 70 && d > 0.01) expect(sut.isCertainlyFartherThan(p.lat, p.lng, d / 1.01)).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -173,11 +173,12 @@ export class DistanceLowerBound {
     let dLng = Math.abs(lng - this.#lng0);
     if (dLng > 180) dLng = 360 - dLng;
     let a = Math.abs(lat - this.#lat0) * HALF_RAD;
-    a -= (a * a * a) / 6;
+
     let b = dLng * HALF_RAD;
-    b -= (b * b * b) / 6;
-    const half = distanceM / (2 * EARTH_RADIUS_M);
-    // The 1e-9 slack absorbs rounding here and in the exact distance that the survivors go on to.
+
+    // A micrometre plus 1e-9 relative absorbs rounding here and in any float64 distance the survivors go on to
+    // (coordinates alone are only exact to ~1e-9 m).
+    const half = (distanceM + 1e-6) / (2 * EARTH_RADIUS_M);
     return a * a + this.#cosMinSq * b * b > half * half * (1 + 1e-9);
   }
 }

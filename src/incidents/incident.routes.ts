@@ -11,6 +11,7 @@ import type { IncidentInput } from './incident.service.js';
 import { PURPOSE_CODES, type PurposeCode } from '../db/schema.js';
 import { requestsOfIncident } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
+import { decodeEido } from './decoders/eido.js';
 
 const feed = { roles: ['operator', 'supervisor', 'admin'] as const, apiKey: true };
 const floor = { roles: ['operator', 'supervisor', 'admin'] as const };
@@ -103,6 +104,27 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const r = await incidents.ingest(input, actorOf(requirePrincipal(request), request.id));
       return reply.status(r.created ? 201 : 200).send({ id: r.incident.id, created: r.created, changed: r.changed, matchCount: r.matchCount, incident: incidentView(r.incident) });
+    },
+  );
+
+  app.post(
+    '/incidents/eido',
+    {
+      config: { access: feed },
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        tags: ['incidents'],
+        summary: 'Report or update an incident as a NENA EIDO JSON document',
+        description: 'Maps what it can (id, type, priority, times, PIDF-LO location or civic address); `ignored` lists what was present and not used.',
+        body: Type.Object({}, { additionalProperties: true, description: 'an EIDO document (NENA-STA-021)' }),
+        response: { ...errorResponses(400, 401, 403, 413) },
+      },
+    },
+    async (request, reply) => {
+      const decoded = decodeEido(request.body, { now: app.ctx.clock.now() });
+      if (!decoded.ok) throw invalid(`the EIDO document cannot be used: ${decoded.errors.join('; ')}`, decoded.errors.map((message) => ({ pointer: '/body', message })));
+      const r = await incidents.ingest(decoded.incident, actorOf(requirePrincipal(request), request.id));
+      return reply.status(r.created ? 201 : 200).send({ id: r.incident.id, created: r.created, changed: r.changed, matchCount: r.matchCount, ignored: decoded.ignored, incident: incidentView(r.incident) });
     },
   );
 

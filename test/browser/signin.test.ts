@@ -1,109 +1,27 @@
 // The web app in a real browser against the real server: sign-in with TOTP enrolment, the floor frame,
 // sign-out, a wrong password, a session that ends under the page; no console errors, no CSP violations, and
 // no serious or critical axe findings. Needs `npm run build:web` first; it builds nothing itself.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, WEB_DIST } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createContext, type AppContext } from '../../src/context.js';
-import type { Database } from '../../src/db/client.js';
-import { CLI_ACTOR } from '../../src/staff/staff.service.js';
 import { totpCode } from '../../src/auth/totp.js';
-import { testDatabases } from '../support/databases.js';
-import { TEST_SECRET_KEY } from '../support/app.js';
+import { createStaff as createStaffIn, openPage as openPageIn, PASSWORD, screenshots, seriousAxeViolations, startBrowserEnv, type BrowserEnv } from './support.js';
 
-const PASSWORD = 'a long test password 123';
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../.tmp/screenshots');
-const VIEWPORTS = [
-  { width: 1920, height: 1080 },
-  { width: 1366, height: 768 },
-];
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-let dataDir: string;
-let database: Database;
-let ctx: AppContext;
-let app: FastifyInstance;
+let env: BrowserEnv;
 let baseUrl: string;
-let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST}/index.html is missing: run npm run build:web first`);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
-  database = await testDatabases[0]!.open();
-  ctx = await createContext(loadConfig({ WATCHFLOOR_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'silent', WATCHFLOOR_DATA_DIR: dataDir }), { database });
-  app = await buildApp(ctx, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  env = await startBrowserEnv();
+  baseUrl = env.baseUrl;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.close();
-  await database?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 async function createStaff(username: string, displayName: string, agencyName = 'Test PD') {
-  await ctx.staff.createUser({ agencyName, username, displayName, password: PASSWORD, roles: ['operator'] }, CLI_ACTOR);
+  await createStaffIn(env.ctx, username, displayName, { agency: agencyName });
 }
 
-/** A fresh browser context whose page records console errors, uncaught errors and CSP violations. */
-async function openPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[0], baseURL: baseUrl });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && !/Content[ -]Security[ -]Policy/i.test(msg.text())) return;
-    // The browser logs every 4xx response; a 401 from the auth routes is how "not signed in" and "wrong
-    // password" are answered, not a fault of the page.
-    if (/status of 401/.test(msg.text()) && new URL(msg.location().url, baseUrl).pathname.startsWith('/api/v1/auth/')) return;
-    problems.push(`console.${msg.type()}: ${msg.text()} (${msg.location().url})`);
-  });
-  // Chromium reports violations as console errors too; the event catches any it would not.
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-  });
-  return { context, page, problems };
-}
-
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${viewport.width}x${viewport.height}.png`) });
-  }
-  await page.setViewportSize(VIEWPORTS[0]!);
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern. */
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
-  const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
+const openPage = () => openPageIn(env);
 
 describe('web app sign-in (browser)', () => {
   it('signs in with password and a newly enrolled authenticator, shows the floor, and signs out', async () => {
@@ -111,6 +29,8 @@ describe('web app sign-in (browser)', () => {
     const { context, page, problems } = await openPage();
 
     await page.goto('/');
+    // The staff app is its own chunk and asks for the session first: the sign-in form comes a moment after load.
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await seriousAxeViolations(page)).toEqual([]);
