@@ -222,6 +222,22 @@ export const CONFIG_KEYS = {
     max: 1024 ** 4,
     doc: 'Largest footage file an owner may upload (bytes); larger uploads are refused before they start.',
   },
+  smsUrl: {
+    env: 'WATCHFLOOR_SMS_URL',
+    kind: 'url',
+    doc: "SMS provider endpoint that takes a JSON POST {to, from, text} (with an Idempotency-Key header). When unset, owners are reached by email only.",
+  },
+  smsToken: {
+    env: 'WATCHFLOOR_SMS_TOKEN',
+    kind: 'string',
+    doc: 'Bearer token for the SMS provider.',
+  },
+  smsFrom: {
+    env: 'WATCHFLOOR_SMS_FROM',
+    kind: 'string',
+    default: 'CameraConnect',
+    doc: 'Sender number or name shown on text messages.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -257,6 +273,9 @@ export interface Config {
   autoRequestTypes: string;
   autoRequestMaxPriority: number;
   uploadMaxBytes: number;
+  smsUrl: string | undefined;
+  smsToken: string | undefined;
+  smsFrom: string;
 }
 
 /** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { loadOrCreateSecretKey, SecretBox } from './platform/crypto.js';
 import { lockDataDir, type DataDirLock } from './platform/lock.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
+import { createSmsSender } from './platform/sms.js';
 import { loadServiceArea, type ServiceArea } from './geo/service-area.js';
 import { CameraRegistry } from './cameras/camera-registry.js';
 import { RegistrationService } from './cameras/registration.service.js';
@@ -87,7 +88,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
   });
   const mailer = opts.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log);
-  const outbox = new OutboxWorker(db, mailer, clock, log, opts.outbox);
+  const outbox = new OutboxWorker(db, mailer, clock, log, opts.outbox, createSmsSender(config.smsUrl, config.smsToken, config.smsFrom));
   const requests = new RequestService(db, box, clock, config, {
     maxPerOwnerPerWeek: config.requestsPerOwnerWeek,
     ...parseQuietHours(config.quietHours),

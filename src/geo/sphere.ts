@@ -7,7 +7,6 @@ export const EARTH_RADIUS_M = 6_371_008.8;
 
 const RAD = Math.PI / 180;
 const DEG = 180 / Math.PI;
-const HALF_RAD = Math.PI / 360;
 
 export interface LatLng {
   /** Latitude in degrees, [-90, 90]. */
@@ -148,10 +147,10 @@ export function boundingBoxesAround(center: LatLng, radiusM: number): LngLatBox[
 
 /**
  * A trigonometry-free test "is this point certainly farther than D from the centre?", for throwing away most box
- * candidates before the exact test. Exact identity: hav(d) = hav(Δφ) + cos φ1 · cos φ2 · hav(Δλ). With both
- * latitudes in a band where cos φ ≥ cosMin, and sin x ≥ x − x³/6 (x ≥ 0), the right side is at least
- * LB = s(Δφ/2)² + cosMin² · s(Δλ/2)² with s(x) = x − x³/6; and hav(D) = sin²(D/2) ≤ (D/2)². So LB > (D/2)²
- * proves d > D. It never rejects a point within D; it keeps only a sliver (≈1e-4 relative) beyond it.
+ * candidates before the exact test. On the sphere ds² = dφ² + cos²φ·dλ² ≥ dφ² + cosMin²·dλ² wherever cos φ ≥
+ * cosMin, and the great circle from the centre to any point of its cap stays in the cap, so within the cap's
+ * latitude band: d ≥ R·√(Δφ² + cosMin²·Δλ²). A point beyond D by that flat measure is beyond D for real; the
+ * test never rejects a point within D, and at city scale keeps only a sliver (~1e-4 relative) beyond it.
  */
 export class DistanceLowerBound {
   readonly #lat0: number;
@@ -172,14 +171,11 @@ export class DistanceLowerBound {
   isCertainlyFartherThan(lat: number, lng: number, distanceM: number): boolean {
     let dLng = Math.abs(lng - this.#lng0);
     if (dLng > 180) dLng = 360 - dLng;
-    let a = Math.abs(lat - this.#lat0) * HALF_RAD;
-
-    let b = dLng * HALF_RAD;
-
+    const dLat = lat - this.#lat0;
     // A micrometre plus 1e-9 relative absorbs rounding here and in any float64 distance the survivors go on to
     // (coordinates alone are only exact to ~1e-9 m).
-    const half = (distanceM + 1e-6) / (2 * EARTH_RADIUS_M);
-    return a * a + this.#cosMinSq * b * b > half * half * (1 + 1e-9);
+    const limitDeg = ((distanceM + 1e-6) / EARTH_RADIUS_M) * DEG;
+    return dLat * dLat + this.#cosMinSq * dLng * dLng > limitDeg * limitDeg * (1 + 1e-9);
   }
 }
 

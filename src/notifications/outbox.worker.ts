@@ -4,6 +4,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from '../platform/clock.js';
 import type { Mailer } from '../platform/mailer.js';
+import { PermanentDeliveryError, type SmsSender } from '../platform/sms.js';
 import * as repo from './outbox.repository.js';
 import { renderTemplate, type TemplateName } from './templates.js';
 
@@ -38,6 +39,7 @@ export class OutboxWorker {
     private readonly clock: Clock,
     private readonly log: DeliveryLog,
     opts: OutboxWorkerOptions = {},
+    private readonly sms?: SmsSender,
   ) {
     this.#opts = { batchSize: 20, leaseMs: 60_000, maxAttempts: 12, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000, random: Math.random, ...opts };
   }
@@ -74,24 +76,35 @@ export class OutboxWorker {
 
   async #deliver(message: repo.OutboxMessage): Promise<boolean> {
     try {
-      if (message.channel !== 'email') throw new Error(`no sender for channel ${message.channel}`);
       const r = renderTemplate(message.template as TemplateName, message.language, message.data);
-      const { providerMessageId } = await this.mailer.send({
-        to: message.recipient,
-        subject: r.subject,
-        text: r.text,
-        html: r.html,
-        language: r.language,
-        messageId: `<${message.idempotencyKey.replace(/[^\w.-]/g, '_')}@watchfloor>`,
-      });
+      let providerMessageId: string;
+      if (message.channel === 'sms') {
+        if (!this.sms) throw new PermanentDeliveryError('no SMS provider is configured (WATCHFLOOR_SMS_URL)');
+        ({ providerMessageId } = await this.sms.send({ to: message.recipient, text: smsText(r.subject, message.data), idempotencyKey: message.idempotencyKey }));
+      } else {
+        ({ providerMessageId } = await this.mailer.send({
+          to: message.recipient,
+          subject: r.subject,
+          text: r.text,
+          html: r.html,
+          language: r.language,
+          messageId: `<${message.idempotencyKey.replace(/[^\w.-]/g, '_')}@watchfloor>`,
+        }));
+      }
       await repo.markSent(this.db, message.id, this.clock.now(), providerMessageId);
       return true;
     } catch (err) {
-      const giveUp = message.attempts >= this.#opts.maxAttempts;
+      const giveUp = message.attempts >= this.#opts.maxAttempts || err instanceof PermanentDeliveryError;
       const delay = backoffMs(message.attempts, this.#opts.baseDelayMs, this.#opts.maxDelayMs, this.#opts.random);
       await repo.markRetry(this.db, message.id, new Date(this.clock.now().getTime() + delay), (err as Error).message, giveUp);
       this.log.warn({ outboxId: message.id, attempt: message.attempts, giveUp, err: (err as Error).message }, 'message delivery failed');
       return false;
     }
   }
+}
+
+/** A text message is short: the subject and the link, if the message has one. */
+export function smsText(subject: string, data: Record<string, unknown>): string {
+  const link = typeof data.link === 'string' ? ` ${data.link}` : '';
+  return `${subject}.${link}`.slice(0, 640);
 }

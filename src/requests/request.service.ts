@@ -108,9 +108,23 @@ export class RequestService {
           updatedAt: now,
         });
         requestId = created.id;
-        if (owner.email && owner.contactByEmail) {
+        const wantsSms = owner.contactBySms && !!owner.phone;
+        if ((owner.email && owner.contactByEmail) || wantsSms) {
           const link = await issueOwnerLink(tx, this.box, ownerId, this.config.publicUrl, Math.max(this.config.ownerLinkTtlMinutes, this.policy.expiryHours * 60 + 24 * 60), now);
-          await enqueue(
+          const data = {
+            name: owner.name,
+            reason: ask.reason.trim(),
+            windowFrom: formatLocal(plan.windowFrom, owner.timeZone),
+            windowTo: formatLocal(plan.windowTo, owner.timeZone),
+            cameras: cams.map(cameraTitle),
+            link: link.url,
+            expiresAt: formatLocal(plan.expiresAt, owner.timeZone),
+          };
+          // One row per channel: a failing SMS provider never holds up the email, nor the other way round.
+          if (wantsSms) {
+            await enqueue(tx, { idempotencyKey: `request-sms:${requestId}`, channel: 'sms', recipient: owner.phone!, template: 'footage_request', language: owner.language, ownerId, data }, plan.sendAfter);
+          }
+          if (owner.email && owner.contactByEmail) await enqueue(
             tx,
             {
               idempotencyKey: `request:${requestId}`,
@@ -119,15 +133,7 @@ export class RequestService {
               template: 'footage_request',
               language: owner.language,
               ownerId,
-              data: {
-                name: owner.name,
-                reason: ask.reason.trim(),
-                windowFrom: formatLocal(plan.windowFrom, owner.timeZone),
-                windowTo: formatLocal(plan.windowTo, owner.timeZone),
-                cameras: cams.map(cameraTitle),
-                link: link.url,
-                expiresAt: formatLocal(plan.expiresAt, owner.timeZone),
-              },
+              data,
             },
             plan.sendAfter,
           );
@@ -159,6 +165,7 @@ export class RequestService {
     for (const r of requests) {
       await repo.updateRequest(tx, r.id, { status: 'cancelled', cancelledAt: now, cancelReason: 'incident closed', updatedAt: now });
       await repo.cancelPendingMessage(tx, `request:${r.id}`);
+      await repo.cancelPendingMessage(tx, `request-sms:${r.id}`);
       await appendAudit(tx, { ...actor, action: 'request.cancel', targetType: 'footage_request', targetId: r.id, incidentId: incident.id, details: { reason: 'incident closed' } }, now);
     }
     return requests.length;

@@ -1,9 +1,11 @@
 // The staff app: chooses the screen from the session — checking, signed out (sign-in) or signed in (the floor).
 // The session is looked for only here, so the public pages never ask for (or poll) a staff session.
-import { useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { restoreSession, sessionStore } from '../api/session';
-import { Floor } from './Floor';
 import { SignIn } from './SignIn';
+
+// The floor brings the map library (a megabyte): loaded once someone has signed in, not for the sign-in form.
+const Floor = lazy(() => import('./Floor').then((m) => ({ default: m.Floor })));
 
 let restoring: Promise<void> | undefined;
 
@@ -15,13 +17,17 @@ export function StaffApp() {
   if (state.status === 'checking') return <Checking />;
   if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
   // Keyed by user so that nothing of one person's screen survives into the next person's.
-  return <Floor key={state.session.user.id} session={state.session} />;
+  return (
+    <Suspense fallback={<Checking text="Opening the floor…" />}>
+      <Floor key={state.session.user.id} session={state.session} />
+    </Suspense>
+  );
 }
 
-export function Checking() {
+function Checking({ text = 'Checking your session…' }: { text?: string }) {
   return (
     <main className="checking">
-      <p role="status">Checking your session…</p>
+      <p role="status">{text}</p>
     </main>
   );
 }
