@@ -347,9 +347,9 @@ describe('CameraConnect (browser)', () => {
   });
 });
 
-/** Whether the element has the keyboard focus (a string function: these tests are compiled without the DOM library). */
+/** Whether the element has the keyboard focus (typed by hand: these tests compile without the DOM library). */
 function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate('(el) => el === document.activeElement') as Promise<boolean>;
+  return locator.evaluate((el) => (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el);
 }
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
