@@ -185,7 +185,7 @@ export function Registration() {
         <h1>{t.registerTitle}</h1>
         <p>{t.registerIntro}</p>
       </div>
-      <ErrorSummary ref={summaryRef} title={t.errorSummary} items={summaryItems} messages={messages} />
+      <ErrorSummary ref={summaryRef} title={summaryItems.length ? t.errorSummary : t.notSent} items={summaryItems} messages={messages} />
       {loadError && (
         <p role="alert" className="message message-alert">
           {loadError}

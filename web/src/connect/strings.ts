@@ -124,6 +124,7 @@ const en = {
   sending: 'Sending…',
 
   errorSummary: 'Please correct the following:',
+  notSent: 'Your registration was not sent',
   errors: {
     name: 'Enter your name.',
     email: 'Enter your email address.',
@@ -332,6 +333,7 @@ const es: Strings = {
   sending: 'Enviando…',
 
   errorSummary: 'Corrija lo siguiente:',
+  notSent: 'Su registro no se envió',
   errors: {
     name: 'Escriba su nombre.',
     email: 'Escriba su correo electrónico.',

@@ -13,6 +13,8 @@ import './FloorMap.css';
 type CameraCollection = FeatureCollection<Point, MapCameraProperties>;
 
 interface FloorMapProps {
+  /** The signed-in roles may see the camera registry (operator, supervisor, admin); others get the base map. */
+  showCameras: boolean;
   /** Changes whenever the verified cameras may have changed (a review decision): the map fetches them again. */
   camerasVersion: number;
   /** The camera picked in the review queue: flown to and drawn with its wedge. */
@@ -22,7 +24,7 @@ interface FloorMapProps {
 const TIER_NAMES: Record<string, string> = { registered: 'Registered', integrated: 'Integrated (live view)', city: 'City' };
 const count = new Intl.NumberFormat();
 
-export function FloorMap({ camerasVersion, selected }: FloorMapProps) {
+export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const [config, setConfig] = useState<PublicConfig>();
   const [error, setError] = useState<string>();
@@ -77,7 +79,7 @@ export function FloorMap({ camerasVersion, selected }: FloorMapProps) {
 
   // The cameras, on first show and after every change of version.
   useEffect(() => {
-    if (!map) return;
+    if (!map || !showCameras) return;
     let live = true;
     api.get<CameraCollection>('/api/v1/cameras/map.geojson').then(
       (data) => {
@@ -93,7 +95,7 @@ export function FloorMap({ camerasVersion, selected }: FloorMapProps) {
     return () => {
       live = false;
     };
-  }, [map, camerasVersion]);
+  }, [map, showCameras, camerasVersion]);
 
   // The camera under review: drawn, and flown to.
   const selectedId = selected?.id;
@@ -113,34 +115,36 @@ export function FloorMap({ camerasVersion, selected }: FloorMapProps) {
   return (
     <div className="floor-map">
       <div ref={container} className="floor-map-canvas" />
-      <div className="map-legend" role="group" aria-labelledby="legend-title">
-        <p id="legend-title" className="legend-title">
-          Verified cameras
-        </p>
-        <ul>
-          {/* The swatches' colours are in FloorMap.css, the same as TIER_COLORS, CLUSTER_COLOR and SELECTED_COLOR. */}
-          {Object.keys(TIER_COLORS).map((tier) => (
-            <li key={tier}>
-              <span className={`swatch swatch-${tier}`} aria-hidden="true" />
-              {TIER_NAMES[tier]}
-            </li>
-          ))}
-          <li>
-            <span className="swatch swatch-group" aria-hidden="true" />
-            Group (larger: more cameras)
-          </li>
-          {selected && (
+      {showCameras && (
+        <div className="map-legend" role="group" aria-labelledby="legend-title">
+          <p id="legend-title" className="legend-title">
+            Verified cameras
+          </p>
+          <ul>
+            {/* The swatches' colours are in FloorMap.css, the same as TIER_COLORS, CLUSTER_COLOR and SELECTED_COLOR. */}
+            {Object.keys(TIER_COLORS).map((tier) => (
+              <li key={tier}>
+                <span className={`swatch swatch-${tier}`} aria-hidden="true" />
+                {TIER_NAMES[tier]}
+              </li>
+            ))}
             <li>
-              <span className="swatch swatch-selected" aria-hidden="true" />
-              Under review
+              <span className="swatch swatch-group" aria-hidden="true" />
+              Group (larger: more cameras)
             </li>
-          )}
-        </ul>
-        <p className="legend-note">Fields of view from zoom {WEDGE_ZOOM}.</p>
-        <p role="status" className="legend-count">
-          {total === undefined ? 'Loading cameras…' : `${count.format(total)} on the map`}
-        </p>
-      </div>
+            {selected && (
+              <li>
+                <span className="swatch swatch-selected" aria-hidden="true" />
+                Under review
+              </li>
+            )}
+          </ul>
+          <p className="legend-note">Fields of view from zoom {WEDGE_ZOOM}.</p>
+          <p role="status" className="legend-count">
+            {total === undefined ? 'Loading cameras…' : `${count.format(total)} on the map`}
+          </p>
+        </div>
+      )}
       {error && (
         <p role="alert" className="message message-alert map-error">
           {error}

@@ -163,7 +163,12 @@ function QueueItem({ item, selected, onSelect, onDecided }: QueueItemProps) {
             <p className="queue-contact">
               <span className="muted">Contact: </span>
               {owner.email}
-              {owner.phone ? ` · ${owner.phone}` : ''}
+              {owner.phone && (
+                <>
+                  {' · '}
+                  <span className="nowrap">{owner.phone}</span>
+                </>
+              )}
             </p>
           )}
           {camera.reviewNote && (

@@ -19,6 +19,7 @@ export function Floor({ session }: { session: SessionView }) {
   const [reviewing, setReviewing] = useState<ReviewItem>();
   const [camerasVersion, setCamerasVersion] = useState(0);
   const reviews = user.roles.some((r) => r === 'supervisor' || r === 'admin');
+  const seesCameras = reviews || user.roles.includes('operator');
 
   useEffect(() => {
     document.title = 'Floor · Watchfloor';
@@ -71,7 +72,7 @@ export function Floor({ session }: { session: SessionView }) {
           <h2 id="map-title" className="visually-hidden">
             Live map
           </h2>
-          <FloorMap camerasVersion={camerasVersion} selected={reviewing?.camera} />
+          <FloorMap showCameras={seesCameras} camerasVersion={camerasVersion} selected={reviewing?.camera} />
         </main>
         <aside className="side-panel" aria-label={reviews ? 'Review queue, alerts and incidents' : 'Alerts and incidents'}>
           {reviews && <ReviewQueue selectedId={reviewing?.camera.id} onSelect={setReviewing} onDecided={() => setCamerasVersion((v) => v + 1)} />}
