@@ -2,11 +2,11 @@
 // on PGlite and on PostgreSQL, side by side in one run. Flags: --seconds N (default 10), --connections N (default 10).
 import crypto from 'node:crypto';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
+import { openFreshPostgres } from '../test/support/databases.js';
 import { totpCode } from '../src/auth/totp.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
 
@@ -18,31 +18,14 @@ const seconds = arg('seconds', 10);
 const connections = arg('connections', 10);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** A fresh PostgreSQL database for this run, or undefined (with a message) when the server is not reachable. */
 async function freshPostgres(): Promise<Database | undefined> {
-  const name = `wf_bench_http_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
   try {
-    await admin.connect();
+    return await openFreshPostgres(PG_URL, 10);
   } catch (err) {
     console.log(`PostgreSQL at ${PG_URL} is not reachable (${(err as Error).message}); skipping it`);
     return undefined;
   }
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
-  await migrateDatabase(database);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 async function measure(label: string, database: Database) {

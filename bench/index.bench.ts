@@ -304,6 +304,21 @@ say(`index memory                  ${(mem.bytesPerCamera).toFixed(1)} B/camera (
 say(`query p50 / p99 / mean        ${us(ours.p50Ms)} / ${us(ours.p99Ms)} / ${us(ours.meanMs)}   (${ours.rowsPerQuery.toFixed(1)} matches/query)`);
 say(`candidate radius for SQL      ${candidateRadiusM.toFixed(3)} m (min(search, longest range) + uncertainty)`);
 
+// This is a shared 2-vCPU VM: a query preempted by another process reads as milliseconds. Best of three runs of
+// each query shows the index's own cost; the single-pass figures above are what the comparison uses.
+{
+  const best = new Float64Array(QUERIES).fill(Infinity);
+  for (let r = 0; r < 3; r++) {
+    gc();
+    for (let i = 0; i < QUERIES; i++) {
+      const t0 = performance.now();
+      index.findCamerasThatCouldSee(incidents[i]!, SEARCH_RADIUS_M);
+      best[i] = Math.min(best[i]!, performance.now() - t0);
+    }
+  }
+  best.sort();
+  say(`best of 3 per query p50 / p99  ${us(percentile(best, 50))} / ${us(percentile(best, 99))}`);
+}
 // Where our time goes: queries in busy corridors return hundreds of cameras, each confirmed and ranked.
 {
   const light = ours.perQuery.filter((q) => q.rows <= 100).map((q) => q.ms);

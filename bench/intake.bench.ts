@@ -4,11 +4,11 @@
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
 // PGlite and PostgreSQL side by side. Flags: --cameras N --rate N --seconds N --skip-ramp
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
+import { openFreshPostgres } from '../test/support/databases.js';
 import { generateDemoCameras } from '../src/demo/demo-cameras.js';
 import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
@@ -25,31 +25,14 @@ const SECONDS = arg('seconds', 60);
 const RAMP = !process.argv.includes('--skip-ramp');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** A fresh PostgreSQL database for this run, or undefined (with a message) when the server is not reachable. */
 async function freshPostgres(): Promise<Database | undefined> {
-  const name = `wf_bench_intake_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
   try {
-    await admin.connect();
-  } catch {
-    console.log(`PostgreSQL at ${PG_URL} is not reachable; skipping it`);
+    return await openFreshPostgres(PG_URL, 10);
+  } catch (err) {
+    console.log(`PostgreSQL at ${PG_URL} is not reachable (${(err as Error).message}); skipping it`);
     return undefined;
   }
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
-  await migrateDatabase(database);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 async function seed(ctx: AppContext) {
@@ -116,8 +99,9 @@ async function run(label: string, database: Database) {
   }
 
   const steady = await phase(RATE, SECONDS);
-  const [{ n: requests }] = (await database.db.execute('select count(*)::int as n from footage_requests' as never)).rows as { n: number }[];
-  const [{ n: messages }] = (await database.db.execute('select count(*)::int as n from outbox' as never)).rows as { n: number }[];
+  const count = async (table: string) => ((await database.db.execute(`select count(*)::int as n from ${table}` as never)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  const requests = await count('footage_requests');
+  const messages = await count('outbox');
   let sustained = RATE;
   const ramp: Awaited<ReturnType<typeof phase>>[] = [];
   if (RAMP) {

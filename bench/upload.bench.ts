@@ -57,7 +57,7 @@ let sha = '';
 for (let offset = 0; offset < size; offset += CHUNK) {
   const end = Math.min(size, offset + CHUNK);
   const body = fs.createReadStream(source, { start: offset, end: end - 1, highWaterMark: 1 << 20 });
-  const res = await fetch(`${base}${location}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', 'content-length': String(end - offset), cookie }, body: body as unknown as BodyInit, duplex: 'half' } as RequestInit);
+  const res = await fetch(`${base}${location}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', 'content-length': String(end - offset), cookie }, body: body as unknown as ReadableStream, duplex: 'half' } as RequestInit);
   if (res.status !== 204) throw new Error(`PATCH at ${offset}: ${res.status} ${await res.text()}`);
   sha = res.headers.get('x-evidence-sha256') ?? sha;
 }

@@ -11,7 +11,8 @@ export interface TestDatabaseKind {
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
-async function openFreshPostgres(baseUrl: string): Promise<Database> {
+/** A new, migrated database on the server at `baseUrl`, dropped again by close(). Tests and benches use it. */
+export async function openFreshPostgres(baseUrl: string, poolSize = 5): Promise<Database> {
   const name = `wf_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -19,7 +20,7 @@ async function openFreshPostgres(baseUrl: string): Promise<Database> {
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 5 });
+  const database = await openDatabase({ url: url.toString(), poolSize });
   await migrateDatabase(database);
   return {
     ...database,
