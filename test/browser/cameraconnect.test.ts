@@ -142,7 +142,13 @@ describe('CameraConnect (browser)', () => {
     await page.getByLabel('Registered', { exact: true }).check();
     expect(await page.getByLabel('Stream address').count()).toBe(0);
     await page.getByRole('group', { name: 'Where is the camera?' }).scrollIntoViewIfNeeded();
-    await screenshots(page, 'connect-camera', [PHONE, LAPTOP], { settle: () => page.waitForTimeout(400) });
+    await screenshots(page, 'connect-camera', [PHONE], { settle: () => page.waitForTimeout(400) });
+    await screenshots(page, 'connect-camera', [LAPTOP], {
+      settle: async () => {
+        await page.getByRole('heading', { name: 'Camera 1' }).evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+        await page.waitForTimeout(400);
+      },
+    });
 
     // A second camera comes and goes.
     await page.getByRole('button', { name: 'Add another camera' }).click();

@@ -1,7 +1,7 @@
 // The floor's live map (F1): verified cameras from GET /api/v1/cameras/map.geojson on the offline base, grouped
 // at city zoom and drawn with their fields of view from street zoom, and the camera being reviewed, if any.
 import { useEffect, useRef, useState } from 'react';
-import maplibregl, { type MapGeoJSONFeature, type MapLayerMouseEvent } from 'maplibre-gl';
+import maplibregl, { type Map as MapLibreMap, type MapGeoJSONFeature, type MapLayerMouseEvent } from 'maplibre-gl';
 import type { FeatureCollection, Point } from 'geojson';
 import { api, ApiError } from '../api/http';
 import type { CameraView, MapCameraProperties } from '../api/cameras';
@@ -31,6 +31,15 @@ export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProp
   const [total, setTotal] = useState<number>();
   const map = useBaseMap(container, config, { navigation: 'top-right', scale: 'bottom-right', locale: { 'Map.Title': 'Live map of cameras' } });
   const cameras = useRef<CameraFeature[]>([]);
+  const wedgesDrawn = useRef(false);
+
+  /** The wedges of the cameras in view. Below street zoom there are none: once cleared, panning sends nothing. */
+  function drawWedges(on: MapLibreMap) {
+    const wedges = wedgesInView(on.getBounds(), on.getZoom(), cameras.current);
+    if (!wedges.features.length && !wedgesDrawn.current) return;
+    wedgesDrawn.current = wedges.features.length > 0;
+    setWedges(on, wedges);
+  }
 
   useEffect(() => {
     loadPublicConfig().then(setConfig, (err: unknown) => setError(err instanceof ApiError ? err.detail : String(err)));
@@ -40,7 +49,7 @@ export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProp
   useEffect(() => {
     if (!map) return;
     addCameraLayers(map);
-    const refreshWedges = () => setWedges(map, wedgesInView(map.getBounds(), map.getZoom(), cameras.current));
+    const refreshWedges = () => drawWedges(map);
     const tooltip = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12, className: 'map-tooltip' });
     const onHover = (e: MapLayerMouseEvent) => {
       const f = e.features?.[0];
@@ -86,7 +95,7 @@ export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProp
         if (!live) return;
         cameras.current = data.features;
         setCameras(map, data);
-        setWedges(map, wedgesInView(map.getBounds(), map.getZoom(), data.features));
+        drawWedges(map);
         setTotal(data.features.length);
         setError(undefined);
       },

@@ -36,6 +36,9 @@ interface CameraMapProps {
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+/** Six decimals: about 10 cm, finer than any pin a finger places. */
+const rounded = (p: { lat: number; lng: number }): LatLng => ({ lat: Number(p.lat.toFixed(6)), lng: Number(p.lng.toFixed(6)) });
+const FIT = { padding: 28, maxZoom: 18 };
 
 function fovData(camera: CameraGeometry): FeatureCollection {
   if (!camera.location) return EMPTY;
@@ -97,10 +100,14 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
   useEffect(() => {
     if (!map) return;
     addCameraLayers(map, cameraRef.current, !interactive);
-    if (!interactive) return;
-    const place = (at: { lng: number; lat: number }) => onPlaceRef.current?.({ lat: Number(at.lat.toFixed(6)), lng: Number(at.lng.toFixed(6)) });
+    if (!interactive) {
+      // A picture keeps the whole wedge in its frame when the frame changes size.
+      const refit = () => cameraRef.current.location && map.fitBounds(boundsOf(cameraRef.current), { ...FIT, animate: false });
+      map.on('resize', refit);
+      return () => void map.off('resize', refit);
+    }
     const onClick = (e: maplibregl.MapMouseEvent) => {
-      place(e.lngLat);
+      onPlaceRef.current?.(rounded(e.lngLat));
       if (map.getZoom() < PLACING_ZOOM - 2) map.easeTo({ center: e.lngLat, zoom: PLACING_ZOOM });
     };
     map.on('click', onClick);
@@ -118,8 +125,13 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
   useEffect(() => {
     if (!map) return;
     const at: LatLng | undefined = lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
-    (map.getSource('camera-fov') as GeoJSONSource | undefined)?.setData(fovData({ location: at, bearingDeg, fovDeg, rangeM }));
-    if (!interactive) return;
+    const geometry = { location: at, bearingDeg, fovDeg, rangeM };
+    (map.getSource('camera-fov') as GeoJSONSource | undefined)?.setData(fovData(geometry));
+    if (!interactive) {
+      // A picture always shows the whole wedge, also after an edit moved or re-aimed it.
+      if (at) map.fitBounds(boundsOf(geometry), { ...FIT, animate: false });
+      return;
+    }
     if (!at) {
       marker.current?.remove();
       marker.current = undefined;
@@ -128,10 +140,7 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
     const lngLat: [number, number] = [at.lng, at.lat];
     if (!marker.current) {
       const created = new maplibregl.Marker({ color: PIN_COLOR, draggable: true }).setLngLat(lngLat).addTo(map);
-      created.on('dragend', () => {
-        const p = created.getLngLat();
-        onPlaceRef.current?.({ lat: Number(p.lat.toFixed(6)), lng: Number(p.lng.toFixed(6)) });
-      });
+      created.on('dragend', () => onPlaceRef.current?.(rounded(created.getLngLat())));
       marker.current = created;
     } else {
       marker.current.setLngLat(lngLat);
@@ -142,8 +151,7 @@ export function CameraMap({ config, camera, label, onPlace, centreLabel, locale,
 
   function pinAtCentre() {
     if (!map || !onPlace) return;
-    const c = map.getCenter();
-    onPlace({ lat: Number(c.lat.toFixed(6)), lng: Number(c.lng.toFixed(6)) });
+    onPlace(rounded(map.getCenter()));
   }
 
   return (

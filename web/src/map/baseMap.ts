@@ -149,14 +149,33 @@ export function createBaseMap(container: HTMLElement, config: PublicConfig, opti
     const nav = options.navigation ?? 'top-right';
     if (nav) map.addControl(new maplibregl.NavigationControl({ showCompass: false }), nav);
   }
+  // Until anything moves the map, it keeps showing what it started with when its box changes size (a window
+  // resized, a phone turned) instead of a centre and zoom chosen for the old size. A resize keeps centre and zoom,
+  // so the map is untouched while they are still those of the last fit.
+  let fitted: { lng: number; lat: number; zoom: number } | undefined;
+  const remember = () => (fitted = { ...map.getCenter(), zoom: map.getZoom() });
+  map.once('load', remember);
+  map.on('resize', () => {
+    const c = map.getCenter();
+    if (!fitted || Math.abs(c.lng - fitted.lng) > 1e-9 || Math.abs(c.lat - fitted.lat) > 1e-9 || Math.abs(map.getZoom() - fitted.zoom) > 1e-9) return;
+    map.fitBounds(start.bounds, { ...start.fitBoundsOptions, animate: false });
+    remember();
+  });
   const scale = options.scale ?? false;
   if (scale) map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 100 }), scale);
   if (!offline) {
+    let styled = false;
     map.on('style.load', () => {
+      styled = true;
       if (map.getSource('service-area')) return;
       map.addSource('service-area', serviceAreaSource(config));
       map.addLayer(serviceAreaFill(false));
       map.addLayer(serviceAreaOutline);
+    });
+    // A style that cannot be fetched (offline, or refused by the page's connect-src) would leave the map blank and
+    // never loaded: the offline base takes its place, so pins can still be placed and cameras still shown.
+    map.once('error', () => {
+      if (!styled) map.setStyle(offlineStyle(config));
     });
   }
   return map;
