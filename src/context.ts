@@ -21,6 +21,7 @@ import { EvidenceService } from './evidence/evidence.service.js';
 import { LocalEvidenceStore } from './evidence/evidence-store.js';
 import { parseQuietHours } from './config.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
+import { InProcessEventBus, type EventBus } from './events/event-bus.js';
 
 export interface AppContext {
   config: Config;
@@ -42,6 +43,8 @@ export interface AppContext {
   evidence: EvidenceService;
   mailer: Mailer;
   outbox: OutboxWorker;
+  /** The floor's live events (publish after commit; the WebSocket route relays them). */
+  events: EventBus;
   /** Held while this process has the PGlite folder open. */
   lock?: DataDirLock | undefined;
   close(): Promise<void>;
@@ -97,6 +100,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   });
   const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`));
   const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests);
+  const events: EventBus = new InProcessEventBus();
   const ownedDatabase = !opts.database;
   return {
     config,
@@ -117,9 +121,11 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     evidence,
     mailer,
     outbox,
+    events,
     lock,
     async close() {
       await outbox.stop();
+      await events.close();
       await evidence.settle();
       mailer.close();
       if (ownedDatabase) await database.close();
