@@ -27,6 +27,7 @@ import { cameraRoutes } from './cameras/camera.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
 import { incidentRoutes } from './incidents/incident.routes.js';
 import { evidenceRoutes } from './evidence/evidence.routes.js';
+import { areaRoutes } from './geo/areas.routes.js';
 import { uploadRoutes } from './evidence/upload.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -146,6 +147,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(outboxRoutes, { prefix: '/api/v1' });
   await app.register(incidentRoutes, { prefix: '/api/v1' });
   await app.register(evidenceRoutes, { prefix: '/api/v1' });
+  await app.register(areaRoutes, { prefix: '/api/v1' });
   await app.register(uploadRoutes);
 
   app.get('/openapi.json', { config: { infrastructure: true }, schema: { hide: true } }, async () => app.swagger());

@@ -128,6 +128,16 @@ export const CONFIG_KEYS = {
     kind: 'string',
     doc: 'GeoJSON file (Polygon, MultiPolygon, Feature or FeatureCollection of them) of the area the program serves; cameras and incidents outside it are refused. Defaults to a rectangle around Washington, DC.',
   },
+  districtsSource: {
+    env: 'WATCHFLOOR_DISTRICTS',
+    kind: 'string',
+    doc: 'Police districts as GeoJSON polygons: a file path or an http(s) URL (e.g. a city open-data export), read at start. Each feature is named by its NAME/name property and identified by id/ID/DISTRICT/NAME. Incidents without a district get the one they fall in. When unset, districts are generated over the service area (demo).',
+  },
+  wardsSource: {
+    env: 'WATCHFLOOR_WARDS',
+    kind: 'string',
+    doc: 'Wards (or council districts) as GeoJSON polygons: a file path or an http(s) URL, read at start; identified by id/ID/WARD/NAME. When unset, wards are generated over the service area (demo).',
+  },
   registrationRateLimitPerHour: {
     env: 'WATCHFLOOR_REGISTRATION_RATE_LIMIT',
     kind: 'int',
@@ -260,6 +270,8 @@ export interface Config {
   secureCookies: boolean;
   bodyLimitBytes: number;
   serviceAreaFile: string | undefined;
+  districtsSource: string | undefined;
+  wardsSource: string | undefined;
   registrationRateLimitPerHour: number;
   ownerLinkTtlMinutes: number;
   ownerSessionMinutes: number;

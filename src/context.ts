@@ -10,6 +10,7 @@ import { lockDataDir, type DataDirLock } from './platform/lock.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
 import { createSmsSender } from './platform/sms.js';
 import { loadServiceArea, type ServiceArea } from './geo/service-area.js';
+import { loadAreas } from './geo/areas.js';
 import { CameraRegistry } from './cameras/camera-registry.js';
 import { RegistrationService } from './cameras/registration.service.js';
 import { OwnerService } from './cameras/owner.service.js';
@@ -65,6 +66,9 @@ export interface ContextOptions {
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
   const clock = opts.clock ?? systemClock;
+  // Read before the data folder is taken, so that a bad area file stops the start cleanly.
+  const serviceArea = loadServiceArea(config.serviceAreaFile);
+  serviceArea.areas = await loadAreas(serviceArea, { districts: config.districtsSource, wards: config.wardsSource });
   let lock: DataDirLock | undefined;
   let database = opts.database;
   if (!database) {
@@ -83,7 +87,6 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const db = database.db;
   const auth = new AuthService(db, box, clock, config);
   const staff = new StaffService(db, clock);
-  const serviceArea = loadServiceArea(config.serviceAreaFile);
   const cameras = new CameraRegistry();
   await cameras.load(db);
   const log = pino({

@@ -3,12 +3,15 @@
 import fs from 'node:fs';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Areas } from './areas.js';
 
 export interface ServiceArea {
   name: string;
   geometry: Polygon | MultiPolygon;
   bbox: [number, number, number, number];
   contains(lat: number, lng: number): boolean;
+  /** Its districts and wards, once loaded (src/geo/areas.ts). */
+  areas?: Areas;
 }
 
 /** A rectangle around Washington, DC: the default until a deployment gives its own boundary. */

@@ -74,8 +74,9 @@ export function checkIncident(input: IncidentInput, area: ServiceArea, now: Date
     lng: loc?.lng ?? null,
     accuracyM: loc ? loc.accuracyM : null,
     address: input.address?.trim() || null,
-    district: input.district ?? null,
-    ward: input.ward ?? null,
+    // A feed that leaves out the district or ward gets the one the point falls in.
+    district: input.district ?? (loc ? area.areas?.districts.locate(loc.lat, loc.lng)?.id : null) ?? null,
+    ward: input.ward ?? (loc ? area.areas?.wards.locate(loc.lat, loc.lng)?.id : null) ?? null,
     psa: input.psa ?? null,
   };
 }
