@@ -6,28 +6,13 @@ import { requirePrincipal } from '../http/access.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
 import { notFound } from '../errors.js';
 import { actorOf } from '../staff/staff.routes.js';
-import { evidenceOfRequest, findEvidence, type Evidence } from './evidence.repository.js';
+import { evidenceOfRequest, findEvidence } from './evidence.repository.js';
+import { evidenceView } from './evidence.views.js';
 
 const floor = { roles: ['operator', 'supervisor', 'admin'] as const };
 const Purpose = Type.Object({ purpose: Type.Optional(Type.String({ maxLength: 200, description: 'why (recorded in the custody chain)' })) }, { additionalProperties: false });
 
-export function evidenceView(e: Evidence) {
-  return {
-    id: e.id,
-    requestId: e.requestId,
-    originalName: e.originalName,
-    contentType: e.contentType,
-    sizeBytes: e.sizeBytes,
-    sha256: e.sha256,
-    probe: e.probe,
-    coverageWarning: e.coverageWarning,
-    status: e.status,
-    failure: e.failure,
-    playable: e.status === 'ready',
-    receivedAt: e.receivedAt.toISOString(),
-    processedAt: e.processedAt?.toISOString() ?? null,
-  };
-}
+export { evidenceView };
 
 export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { evidence, database } = app.ctx;

@@ -6,7 +6,7 @@ import { errorResponses, IdParams } from '../http/schemas.js';
 import { invalid, notFound } from '../errors.js';
 import { actorOf } from '../staff/staff.routes.js';
 import * as repo from './incident.repository.js';
-import type { Incident } from './incident.repository.js';
+import { incidentView } from './incident.views.js';
 import type { IncidentInput } from './incident.service.js';
 import { PURPOSE_CODES, type PurposeCode } from '../db/schema.js';
 import { requestsOfIncident } from '../requests/request.repository.js';
@@ -42,29 +42,7 @@ const IncidentBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function incidentView(i: Incident & { matchCount?: number }) {
-  return {
-    id: i.id,
-    source: i.source,
-    externalId: i.externalId,
-    type: i.type,
-    priority: i.priority,
-    occurredFrom: i.occurredFrom.toISOString(),
-    occurredTo: i.occurredTo?.toISOString() ?? null,
-    reportedAt: i.reportedAt?.toISOString() ?? null,
-    location: i.lat !== null && i.lng !== null ? { lat: i.lat, lng: i.lng, accuracyM: i.accuracyM ?? 0 } : null,
-    address: i.address,
-    status: i.status,
-    agencyId: i.agencyId,
-    district: i.district,
-    ward: i.ward,
-    details: i.details,
-    version: i.version,
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
-    ...(i.matchCount !== undefined ? { matchCount: i.matchCount } : {}),
-  };
-}
+export { incidentView };
 
 export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { incidents, database } = app.ctx;
