@@ -8,8 +8,11 @@ import { CLI_ACTOR } from './staff/staff.service.js';
 import { verifyAuditChain } from './audit/audit.verify.js';
 import { startServer, stopOnSignals } from './server.js';
 import { demoCode, readDemoAccounts, seedDemoAccounts, DEMO_AGENCY, DEMO_PASSWORD } from './demo/demo-accounts.js';
+
+const DEMO_AUTO_REQUEST_TYPES = 'HOMICIDE,ASSAULT W/DANGEROUS WEAPON,ROBBERY,SEX ABUSE';
 import { seedDemoCameras } from './demo/demo-cameras.js';
 import { DemoFeed } from './incidents/demo-feed.js';
+import { DemoResponder, demoClipDir } from './demo/demo-responder.js';
 import { findAgencyByName } from './staff/staff.repository.js';
 import { AppError } from './errors.js';
 import { decodeIncidentFile, replaySchedule } from './incidents/incident-files.js';
@@ -42,12 +45,20 @@ program
   .description('start the server with demo accounts (and demo data) and print how to sign in')
   .action(async () => {
     const started = performance.now();
-    const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    // The demo city asks for footage at once for serious crimes, at any hour (its owners are synthetic);
+    // the environment still wins.
+    const config = loadConfig({
+      WATCHFLOOR_AUTO_REQUEST_TYPES: DEMO_AUTO_REQUEST_TYPES,
+      WATCHFLOOR_QUIET_HOURS: '0-0',
+      ...process.env,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
     const ctx = await createContext(config, { command: 'demo' });
     const accounts = await seedDemoAccounts(ctx);
     const seeded = await seedDemoCameras(ctx);
-    const server = await startServer(ctx);
+    const server = await startServer(ctx, { housekeepingMs: 5_000 });
     stopOnSignals(server);
+    new DemoResponder(ctx.database.db, ctx.evidence, ctx.clock, ctx.log, { workDir: demoClipDir(config.dataDir) }).start();
     const demoAgency = await findAgencyByName(ctx.database.db, DEMO_AGENCY);
     new DemoFeed(ctx.incidents, ctx.cameras, ctx.serviceArea, { actorType: 'system', actorName: 'demo feed', agencyId: demoAgency?.id ?? null }).start();
     const ms = Math.round(performance.now() - started);
@@ -56,7 +67,9 @@ program
       `  Watchfloor demo is running at ${server.url}   (ready in ${ms} ms; database: ${ctx.database.kind} in ${ctx.database.location})`,
       '',
       `  Cameras:     ${ctx.cameras.index.size.toLocaleString('en-US')} verified in the index${seeded ? ' (demo registry generated now)' : ''}; register one at ${server.url}/connect`,
-      `  Live feed:   a synthetic CAD incident every 4 s (source "demo-feed"), matched against the cameras`,
+      `  Live feed:   a synthetic CAD incident every 4 s (source "demo-feed"), matched against the cameras;`,
+      `               footage is requested at once for ${config.autoRequestTypes.toLowerCase().split(',').join(', ')} (priority ${config.autoRequestMaxPriority} or higher),`,
+      `               and synthetic owners answer within a minute: about half share a clip, a fifth decline`,
       `  Sign in as:  operator  (also supervisor, admin, auditor, partner)`,
       `  Password:    ${DEMO_PASSWORD}`,
       `  Code:        ${demoCode(accounts, 'operator')}  (changes every 30 s; print a fresh one with: npx watchfloor demo-code operator)`,

@@ -9,7 +9,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean; housekeepingMs?: number } = {}): Promise<RunningServer> {
   const app = await buildApp(ctx, opts);
   await app.listen({ port: ctx.config.port, host: ctx.config.host });
   const address = app.server.address();
@@ -26,7 +26,7 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean } 
   // Footage requests: mark sent when their time comes, remind half-way, expire the unanswered.
   const housekeeping = setInterval(() => {
     ctx.requests.housekeeping().catch((err: unknown) => app.log.error({ err }, 'request housekeeping failed'));
-  }, 30_000);
+  }, opts.housekeepingMs ?? 30_000);
   housekeeping.unref();
   let stopping: Promise<void> | undefined;
   const stop = () =>
