@@ -27,6 +27,7 @@ import { cameraRoutes } from './cameras/camera.routes.js';
 import { outboxRoutes } from './notifications/outbox.routes.js';
 import { incidentRoutes } from './incidents/incident.routes.js';
 import { evidenceRoutes } from './evidence/evidence.routes.js';
+import { mapOrigins } from './config.js';
 import { areaRoutes } from './geo/areas.routes.js';
 import { uploadRoutes } from './evidence/upload.routes.js';
 
@@ -78,6 +79,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     reply.header('x-request-id', request.id);
   });
 
+  // A configured base map may be fetched from its own origins (style, tiles, glyphs, sprites), and from nowhere else.
+  const mapSources = mapOrigins(config);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -85,9 +88,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...mapSources],
         fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...mapSources],
         workerSrc: ["'self'", 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, loadConfig } from './config.js';
+import { CONFIG_KEYS, loadConfig, mapOrigins } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -20,8 +20,17 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ WATCHFLOOR_TRUST_PROXY: 'maybe' }, 'WATCHFLOOR_TRUST_PROXY must be true or false, got "maybe"'],
     [{ WATCHFLOOR_SESSION_IDLE_MINUTES: '0' }, 'WATCHFLOOR_SESSION_IDLE_MINUTES must be at least 1, got 0'],
+    [{ WATCHFLOOR_MAP_ORIGINS: "https://tiles.example.org; script-src 'unsafe-inline'" }, 'WATCHFLOOR_MAP_ORIGINS must list origins'],
+    [{ WATCHFLOOR_MAP_ORIGINS: 'https://tiles.example.org/path' }, 'WATCHFLOOR_MAP_ORIGINS must list origins'],
+    [{ WATCHFLOOR_MAP_ORIGINS: 'ftp://tiles.example.org' }, 'WATCHFLOOR_MAP_ORIGINS must list origins'],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('allows the map style\'s origin and the listed ones, once each', () => {
+    const c = loadConfig({ WATCHFLOOR_MAP_STYLE_URL: 'https://maps.example.org/styles/dark.json', WATCHFLOOR_MAP_ORIGINS: 'https://tiles.example.org, https://maps.example.org/' });
+    expect(mapOrigins(c)).toEqual(['https://maps.example.org', 'https://tiles.example.org']);
+    expect(mapOrigins(loadConfig({}))).toEqual([]);
   });
 
   it('turns cookies Secure for an https public URL', () => {

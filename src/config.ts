@@ -173,7 +173,13 @@ export const CONFIG_KEYS = {
   mapStyleUrl: {
     env: 'WATCHFLOOR_MAP_STYLE_URL',
     kind: 'url',
-    doc: 'MapLibre style URL for the base map (for a deployment with internet access). When unset, the offline base (service area, districts, grid) is used.',
+    doc: 'MapLibre style URL for the base map (for a deployment with internet access). When unset, the offline base (service area, districts, grid) is used. Its origin is allowed in the pages\' Content-Security-Policy.',
+  },
+  mapOrigins: {
+    env: 'WATCHFLOOR_MAP_ORIGINS',
+    kind: 'string',
+    default: '',
+    doc: 'Further origins the map style loads tiles, glyphs or sprites from (comma-separated, e.g. "https://tiles.example.org,https://fonts.example.org"), allowed in the Content-Security-Policy.',
   },
   geocoderUrl: {
     env: 'WATCHFLOOR_GEOCODER_URL',
@@ -248,6 +254,27 @@ export const CONFIG_KEYS = {
     default: 'CameraConnect',
     doc: 'Sender number or name shown on text messages.',
   },
+  natsUrl: {
+    env: 'WATCHFLOOR_NATS_URL',
+    kind: 'url',
+    doc: 'NATS server with JetStream (e.g. nats://nats.internal:4222) that carries the live floor events between instances; needed when more than one instance serves the floor. When unset, events stay in this process.',
+  },
+  liveCheckSeconds: {
+    env: 'WATCHFLOOR_LIVE_CHECK_SECONDS',
+    kind: 'int',
+    default: '15',
+    min: 1,
+    max: 300,
+    doc: 'How often the live WebSocket connections are checked: each session still valid (else closed with 4401) and each browser still answering pings (else dropped).',
+  },
+  liveMaxBufferKb: {
+    env: 'WATCHFLOOR_LIVE_MAX_BUFFER_KB',
+    kind: 'int',
+    default: '1024',
+    min: 16,
+    max: 65536,
+    doc: 'Unsent data one live WebSocket client may fall behind by before it is closed with 1013 (it reconnects and resumes).',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -277,6 +304,7 @@ export interface Config {
   ownerSessionMinutes: number;
   withdrawnRetentionDays: number;
   mapStyleUrl: string | undefined;
+  mapOrigins: string;
   geocoderUrl: string | undefined;
   matchRadiusM: number;
   requestsPerOwnerWeek: number;
@@ -288,6 +316,9 @@ export interface Config {
   smsUrl: string | undefined;
   smsToken: string | undefined;
   smsFrom: string;
+  natsUrl: string | undefined;
+  liveCheckSeconds: number;
+  liveMaxBufferKb: number;
 }
 
 /** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */
@@ -297,6 +328,24 @@ export function parseQuietHours(text: string): { quietStartHour: number; quietEn
   const end = Number(m?.[2]);
   if (!m || start > 23 || end > 23) throw new ConfigError(`WATCHFLOOR_QUIET_HOURS must be START-END hours 0–23 such as "21-8", got "${text}"`);
   return { quietStartHour: start, quietEndHour: end };
+}
+
+/** Parses WATCHFLOOR_MAP_ORIGINS (comma-separated http(s) origins) and adds the style URL's origin. */
+export function mapOrigins(config: Pick<Config, 'mapStyleUrl' | 'mapOrigins'>): string[] {
+  const origins = config.mapOrigins.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== o.replace(/\/$/, '')) {
+      throw new ConfigError(`WATCHFLOOR_MAP_ORIGINS must list origins such as "https://tiles.example.org" (scheme, host and port only), got "${o}"`);
+    }
+  }
+  if (config.mapStyleUrl) origins.unshift(new URL(config.mapStyleUrl).origin);
+  return [...new Set(origins.map((o) => o.replace(/\/$/, '')))];
 }
 
 export class ConfigError extends Error {
@@ -352,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!merged.publicUrl) merged.publicUrl = `http://localhost:${merged.port}`;
   if (merged.secureCookies === undefined) merged.secureCookies = String(merged.publicUrl).startsWith('https:');
   parseQuietHours(String(merged.quietHours));
+  mapOrigins(merged as unknown as Config);
   if (merged.databaseUrl && !/^postgres(ql)?:$/.test(new URL(String(merged.databaseUrl)).protocol)) {
     throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL`);
   }

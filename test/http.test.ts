@@ -118,6 +118,18 @@ describe('the HTTP surface', () => {
     expect(res.headers['x-request-id']).toBeTruthy();
   });
 
+  it('lets the pages load a configured base map from its own origins, and nothing else', async () => {
+    const styled = await makeTestApp(database, { config: { mapStyleUrl: 'https://maps.example.org/style.json', mapOrigins: 'https://tiles.example.org' } });
+    try {
+      const csp = String((await styled.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']);
+      expect(csp).toContain("connect-src 'self' https://maps.example.org https://tiles.example.org");
+      expect(csp).toContain("img-src 'self' data: blob: https://maps.example.org https://tiles.example.org");
+      expect(csp).toContain("script-src 'self';");
+    } finally {
+      await styled.close();
+    }
+  });
+
   it('serves health, readiness, metrics and the OpenAPI document', async () => {
     expect((await sut.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await sut.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'ready', database: 'pglite' });
