@@ -30,6 +30,7 @@ import { evidenceRoutes } from './evidence/evidence.routes.js';
 import { mapOrigins } from './config.js';
 import { areaRoutes } from './geo/areas.routes.js';
 import { uploadRoutes } from './evidence/upload.routes.js';
+import { liveRoutes } from './events/live.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -150,6 +151,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(outboxRoutes, { prefix: '/api/v1' });
   await app.register(incidentRoutes, { prefix: '/api/v1' });
   await app.register(evidenceRoutes, { prefix: '/api/v1' });
+  await app.register(liveRoutes, { prefix: '/api/v1' });
   await app.register(areaRoutes, { prefix: '/api/v1' });
   await app.register(uploadRoutes);
 

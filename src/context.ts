@@ -23,6 +23,9 @@ import { LocalEvidenceStore } from './evidence/evidence-store.js';
 import { parseQuietHours } from './config.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 import { InProcessEventBus, type EventBus } from './events/event-bus.js';
+import { NatsEventBus } from './events/nats-event-bus.js';
+import { FloorPublisher } from './events/floor-publisher.js';
+import { CameraIndexSync } from './events/camera-sync.js';
 
 export interface AppContext {
   config: Config;
@@ -46,6 +49,10 @@ export interface AppContext {
   outbox: OutboxWorker;
   /** The floor's live events (publish after commit; the WebSocket route relays them). */
   events: EventBus;
+  /** Services publish their committed changes through it (FloorPublisher.transaction + recordChange). */
+  floor: FloorPublisher;
+  /** With a shared bus: applies other instances' camera changes to this instance's index. */
+  cameraSync?: CameraIndexSync | undefined;
   /** Held while this process has the PGlite folder open. */
   lock?: DataDirLock | undefined;
   close(): Promise<void>;
@@ -62,6 +69,8 @@ export interface ContextOptions {
   /** Replaces the SMTP mailer (tests). */
   mailer?: Mailer;
   outbox?: OutboxWorkerOptions;
+  /** An event bus instead of the configured one (tests: NATS with a stream of their own). */
+  events?: EventBus;
 }
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
@@ -95,15 +104,25 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   });
   const mailer = opts.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log);
   const outbox = new OutboxWorker(db, mailer, clock, log, opts.outbox, createSmsSender(config.smsUrl, config.smsToken, config.smsFrom));
+  let events: EventBus;
+  try {
+    events = opts.events ?? (config.natsUrl ? await NatsEventBus.connect({ url: config.natsUrl, log, name: `watchfloor ${opts.command ?? 'serve'}` }) : new InProcessEventBus());
+  } catch (err) {
+    if (!opts.database) await database.close();
+    lock?.release();
+    throw new Error(`WATCHFLOOR_NATS_URL: the live floor's NATS server cannot be used (${(err as Error).message})`, { cause: err });
+  }
+  const floor = new FloorPublisher(db, events, log);
+  // Several instances share the bus: camera changes made on another one reach this instance's index through it.
+  const cameraSync = events instanceof InProcessEventBus ? undefined : new CameraIndexSync(events, db, cameras, log);
   const requests = new RequestService(db, box, clock, config, {
     maxPerOwnerPerWeek: config.requestsPerOwnerWeek,
     ...parseQuietHours(config.quietHours),
     expiryHours: config.requestExpiryHours,
     windowPaddingMinutes: 15,
-  });
-  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`));
-  const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests);
-  const events: EventBus = new InProcessEventBus();
+  }, floor);
+  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`), floor);
+  const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests, floor);
   const ownedDatabase = !opts.database;
   return {
     config,
@@ -115,21 +134,24 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     staff,
     serviceArea,
     cameras,
-    registrations: new RegistrationService(db, box, clock, config, serviceArea),
-    owners: new OwnerService(db, box, clock, config, serviceArea, cameras),
-    reviews: new ReviewService(db, clock, config, cameras),
-    importer: new CameraImporter(db, clock, serviceArea, cameras),
+    registrations: new RegistrationService(db, box, clock, config, serviceArea, floor),
+    owners: new OwnerService(db, box, clock, config, serviceArea, cameras, floor),
+    reviews: new ReviewService(db, clock, config, cameras, floor),
+    importer: new CameraImporter(db, clock, serviceArea, cameras, floor),
     incidents,
     requests,
     evidence,
     mailer,
     outbox,
     events,
+    floor,
+    cameraSync,
     lock,
     async close() {
       await outbox.stop();
-      await events.close();
       await evidence.settle();
+      cameraSync?.stop();
+      await events.close();
       mailer.close();
       if (ownedDatabase) await database.close();
       lock?.release();

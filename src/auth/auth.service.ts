@@ -156,9 +156,7 @@ export class AuthService {
     const found = await sessionRepo.findLiveSession(this.db, tokenHash);
     if (!found) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     const { session, user, agency } = found;
-    const idleLimit = new Date(session.lastSeenAt.getTime() + this.config.sessionIdleMinutes * 60_000);
-    const reason =
-      session.expiresAt <= now ? 'lifetime' : session.stage === 'active' && idleLimit <= now ? 'idle' : user.disabledAt ? 'disabled' : undefined;
+    const reason = this.endReason(session, user, now);
     if (reason) {
       await this.db.transaction(async (tx) => {
         await sessionRepo.updateSession(tx, tokenHash, { endedAt: now });
@@ -178,6 +176,22 @@ export class AuthService {
       session.lastSeenAt = now;
     }
     return { stage: session.stage, principal: this.principalOf(user, agency, session) };
+  }
+
+  /** Why a session must end now (its lifetime, idle time, or a disabled account), or undefined while it is good. */
+  private endReason(session: sessionRepo.SessionRow, user: StaffUser, now: Date): 'lifetime' | 'idle' | 'disabled' | undefined {
+    const idleLimit = new Date(session.lastSeenAt.getTime() + this.config.sessionIdleMinutes * 60_000);
+    return session.expiresAt <= now ? 'lifetime' : session.stage === 'active' && idleLimit <= now ? 'idle' : user.disabledAt ? 'disabled' : undefined;
+  }
+
+  /**
+   * Which of these sessions (by token hash) are still good, by the same rules as resolveSession, without counting
+   * as activity: a live connection left open does not keep an idle session alive.
+   */
+  async stillValid(tokenHashes: readonly string[]): Promise<Set<string>> {
+    const now = this.clock.now();
+    const found = await sessionRepo.findLiveSessions(this.db, tokenHashes);
+    return new Set(found.filter((f) => f.session.stage === 'active' && !this.endReason(f.session, f.user, now)).map((f) => f.session.tokenHash));
   }
 
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {

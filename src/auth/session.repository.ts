@@ -1,5 +1,5 @@
 // Server-side sessions: the only SQL for the sessions table.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { agencies, sessions, staffUsers } from '../db/schema.js';
 import type { Agency, StaffUser } from '../staff/staff.repository.js';
@@ -21,6 +21,16 @@ export async function findLiveSession(
     .innerJoin(agencies, eq(agencies.id, staffUsers.agencyId))
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.endedAt)));
   return row;
+}
+
+/** The sessions among these token hashes that have not been ended, with their users (live connection checks). */
+export async function findLiveSessions(q: Queryable, tokenHashes: readonly string[]): Promise<{ session: SessionRow; user: StaffUser }[]> {
+  if (tokenHashes.length === 0) return [];
+  return q
+    .select({ session: sessions, user: staffUsers })
+    .from(sessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, sessions.userId))
+    .where(and(inArray(sessions.tokenHash, [...tokenHashes]), isNull(sessions.endedAt)));
 }
 
 export async function updateSession(q: Queryable, tokenHash: string, patch: Partial<typeof sessions.$inferInsert>): Promise<void> {

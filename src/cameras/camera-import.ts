@@ -13,6 +13,7 @@ import * as staffRepo from '../staff/staff.repository.js';
 import * as repo from './camera.repository.js';
 import type { Camera, NewCamera } from './camera.repository.js';
 import type { CameraRegistry } from './camera-registry.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 export interface ImportRow {
   externalRef: string;
@@ -175,6 +176,7 @@ export class CameraImporter {
     private readonly clock: Clock,
     private readonly area: ServiceArea,
     private readonly registry: CameraRegistry,
+    private readonly floor: FloorPublisher,
   ) {}
 
   async import(text: string, opts: ImportOptions, actor: Actor): Promise<ImportReport> {
@@ -202,7 +204,7 @@ export class CameraImporter {
     const changed: Camera[] = [];
     let created = 0;
     let updated = 0;
-    await this.db.transaction(async (tx) => {
+    await this.floor.transaction(async (tx) => {
       const existing = new Map((await repo.findCamerasByExternalRef(tx, good.map((g) => g.row.externalRef))).map((c) => [c.externalRef!, c]));
       const ownersByEmail = new Map<string, string>();
       for (const { index, row } of good) {
@@ -231,8 +233,8 @@ export class CameraImporter {
         created++;
       }
       await appendAudit(tx, { ...actor, action: 'camera.import', targetType: 'camera', details: { format: opts.format, rows: records.length, created, updated, rejected, agency: agency?.name ?? null } }, now);
-    });
-    this.registry.applyAll(changed);
+      for (const c of changed) recordChange(tx, { kind: 'camera', cameraId: c.id, status: c.status });
+    }, () => this.registry.applyAll(changed));
     return { ...base, created, updated, imported: true, report };
   }
 }

@@ -41,6 +41,12 @@ export async function findCamera(q: Queryable, id: string): Promise<Camera | und
   return row;
 }
 
+/** Several cameras by id (the live floor reloads the ones another instance changed). */
+export async function findCameras(q: Queryable, ids: readonly string[]): Promise<Camera[]> {
+  if (ids.length === 0) return [];
+  return q.select().from(cameras).where(inArray(cameras.id, [...ids]));
+}
+
 export async function findCameraForUpdate(q: Queryable, id: string): Promise<Camera | undefined> {
   const [row] = await q.select().from(cameras).where(eq(cameras.id, id)).for('update');
   return row;

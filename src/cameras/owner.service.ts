@@ -19,6 +19,7 @@ import { consumeOwnerLink, issueOwnerLink } from './owner-links.js';
 import { cameraColumns, cameraProblems, sealStream } from './registration.service.js';
 import { requestsOfOwner } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 /** Fields whose change means the camera sees something else, so staff check it again. */
 const GEOMETRY_FIELDS = ['location', 'bearingDeg', 'fovDeg', 'rangeM', 'tier', 'stream'] as const;
@@ -31,6 +32,7 @@ export class OwnerService {
     private readonly config: Pick<Config, 'publicUrl' | 'ownerLinkTtlMinutes' | 'ownerSessionMinutes' | 'withdrawnRetentionDays'>,
     private readonly area: ServiceArea,
     private readonly registry: CameraRegistry,
+    private readonly floor: FloorPublisher,
   ) {}
 
   /** Mails a fresh link to every owner registered with this address. Answers the same whether or not there is one. */
@@ -100,7 +102,7 @@ export class OwnerService {
     const now = this.clock.now();
     const owner = await repo.findOwner(this.db, ownerId);
     if (!owner) throw notFound('that registration');
-    const updated = await this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const camera = await this.ownCamera(tx, ownerId, cameraId);
       if (camera.status === 'withdrawn') throw new AppError('CONFLICT', 'This camera was withdrawn; register it again to bring it back.');
       const merged = { tier: patch.tier ?? camera.tier, stream: patch.stream ?? (camera.streamUrlEnc ? { url: 'kept' } : undefined) };
@@ -120,31 +122,29 @@ export class OwnerService {
         { actorType: 'owner', actorId: ownerId, action: 'camera.edit', targetType: 'camera', targetId: cameraId, requestId, details: { fields: Object.keys(patch), backToReview: recheck } },
         now,
       );
+      recordChange(tx, { kind: 'camera', cameraId, status: row!.status });
       return row!;
-    });
-    this.registry.apply(updated);
-    return updated;
+    }, (row) => this.registry.apply(row));
   }
 
   async setPaused(ownerId: string, cameraId: string, paused: boolean, requestId: string): Promise<Camera> {
     const now = this.clock.now();
-    const updated = await this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const camera = await this.ownCamera(tx, ownerId, cameraId);
       if (paused && !['verified', 'pending'].includes(camera.status)) throw new AppError('CONFLICT', `A ${camera.status} camera cannot be paused.`);
       if (!paused && camera.status !== 'paused') throw new AppError('CONFLICT', 'Only a paused camera can be resumed.');
       const status = paused ? 'paused' : camera.verifiedAt ? 'verified' : 'pending';
       const row = await repo.updateCamera(tx, cameraId, { status, updatedAt: now });
       await appendAudit(tx, { actorType: 'owner', actorId: ownerId, action: paused ? 'camera.pause' : 'camera.resume', targetType: 'camera', targetId: cameraId, requestId }, now);
+      recordChange(tx, { kind: 'camera', cameraId, status: row!.status });
       return row!;
-    });
-    this.registry.apply(updated);
-    return updated;
+    }, (row) => this.registry.apply(row));
   }
 
   /** Withdraws some or all of the owner's cameras. When none is left, the owner is withdrawn and erasure is scheduled. */
   async withdraw(ownerId: string, cameraIds: string[] | 'all', requestId: string): Promise<{ withdrawn: Camera[]; ownerWithdrawn: boolean; erased: boolean }> {
     const now = this.clock.now();
-    const result = await this.db.transaction(async (tx) => {
+    const result = await this.floor.transaction(async (tx) => {
       const owner = await repo.findOwner(tx, ownerId);
       if (!owner) throw notFound('that registration');
       const mine = await repo.camerasOfOwner(tx, ownerId);
@@ -153,6 +153,7 @@ export class OwnerService {
       for (const camera of chosen) {
         if (camera.status === 'withdrawn') continue;
         withdrawn.push((await repo.updateCamera(tx, camera.id, { status: 'withdrawn', streamUrlEnc: null, streamCredentialsEnc: null, updatedAt: now }))!);
+        recordChange(tx, { kind: 'camera', cameraId: camera.id, status: 'withdrawn' });
       }
       const left = await repo.countActiveCameras(tx, ownerId);
       const ownerWithdrawn = left === 0 && !owner.withdrawnAt;
@@ -183,8 +184,7 @@ export class OwnerService {
         );
       }
       return { withdrawn, ownerWithdrawn };
-    });
-    this.registry.applyAll(result.withdrawn);
+    }, (r) => this.registry.applyAll(r.withdrawn));
     let erased = false;
     if (result.ownerWithdrawn && this.config.withdrawnRetentionDays === 0) erased = (await this.eraseDue()) > 0;
     return { ...result, erased };

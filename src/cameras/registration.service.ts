@@ -15,6 +15,7 @@ import type { CameraInput, CameraPatch, RegistrationBody } from './camera.schema
 import { cameraTitle } from './camera.views.js';
 import { issueOwnerLink } from './owner-links.js';
 import { CONSENT_VERSION } from './terms.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 /** Owner kinds that may offer live view (C2): business, apartment or commercial sites. */
 const MAY_INTEGRATE = new Set(['business', 'apartment_commercial']);
@@ -74,6 +75,7 @@ export class RegistrationService {
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'publicUrl' | 'ownerLinkTtlMinutes'>,
     private readonly area: ServiceArea,
+    private readonly floor: FloorPublisher,
   ) {}
 
   async register(body: RegistrationBody, ctx: { ip?: string; requestId?: string }): Promise<RegistrationResult> {
@@ -84,7 +86,7 @@ export class RegistrationService {
 
     const now = this.clock.now();
     const fingerprint = fingerprintOf(body);
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const earlier = await repo.findFingerprint(tx, fingerprint, new Date(now.getTime() - DUPLICATE_WINDOW_MS));
       if (earlier) {
         throw new AppError(
@@ -105,6 +107,7 @@ export class RegistrationService {
         consentAt: now,
       });
       const created = await this.insertCameras(tx, owner.id, body.cameras, now);
+      for (const c of created) recordChange(tx, { kind: 'camera', cameraId: c.id, status: c.status });
       await repo.insertFingerprint(tx, fingerprint, owner.id);
       const link = await issueOwnerLink(tx, this.box, owner.id, this.config.publicUrl, this.config.ownerLinkTtlMinutes, now);
       await enqueue(

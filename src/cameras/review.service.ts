@@ -12,6 +12,7 @@ import * as repo from './camera.repository.js';
 import type { Camera } from './camera.repository.js';
 import type { CameraRegistry } from './camera-registry.js';
 import { cameraTitle, cameraView, ownerView } from './camera.views.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 export type ReviewDecision = { decision: 'verify' } | { decision: 'reject'; reason: string } | { decision: 'request-changes'; reason: string };
 
@@ -27,6 +28,7 @@ export class ReviewService {
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'publicUrl'>,
     private readonly registry: CameraRegistry,
+    private readonly floor: FloorPublisher,
   ) {}
 
   /** The pending queue with each owner's contact details; looking at them is recorded. */
@@ -41,7 +43,7 @@ export class ReviewService {
 
   async decide(cameraId: string, d: ReviewDecision, actor: Actor): Promise<Camera> {
     const now = this.clock.now();
-    const updated = await this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const camera = await repo.findCameraForUpdate(tx, cameraId);
       if (!camera) throw notFound('that camera');
       if (camera.status !== 'pending') throw new AppError('CONFLICT', `This camera is ${camera.status}, not waiting for review.`);
@@ -52,6 +54,7 @@ export class ReviewService {
             ? { status: 'rejected' as const, reviewNote: d.reason, changesRequested: false }
             : { changesRequested: true, reviewNote: d.reason };
       const row = (await repo.updateCamera(tx, cameraId, { ...patch, updatedAt: now }))!;
+      if (row.status !== camera.status) recordChange(tx, { kind: 'camera', cameraId, status: row.status });
       await appendAudit(
         tx,
         { ...actor, action: `camera.${d.decision}`, targetType: 'camera', targetId: cameraId, details: d.decision === 'verify' ? {} : { reason: d.reason } },
@@ -74,8 +77,6 @@ export class ReviewService {
         );
       }
       return row;
-    });
-    this.registry.apply(updated);
-    return updated;
+    }, (row) => this.registry.apply(row));
   }
 }

@@ -40,8 +40,8 @@ export interface EventBus {
   /** Every event from now on, in sequence order, from this instance or any other. Returns an unsubscribe. */
   subscribe(handler: (event: PublishedEvent) => void): () => void;
   /**
-   * The events after `seq`, oldest first; undefined when some of them are no longer kept (the caller then
-   * reloads its whole view instead of patching it).
+   * The events after `seq`, oldest first; undefined when some of them are no longer kept, or when `seq` is one
+   * this bus never gave (the caller then reloads its whole view instead of patching it).
    */
   since(seq: number): Promise<PublishedEvent[] | undefined>;
   /** The sequence number of the newest event this instance has seen (0 before any). */
@@ -82,7 +82,9 @@ export class InProcessEventBus implements EventBus {
   }
 
   async since(seq: number): Promise<PublishedEvent[] | undefined> {
-    if (seq >= this.#seq) return [];
+    // A number this bus never gave: the process restarted and numbers began again, so the browser must reload.
+    if (seq > this.#seq) return undefined;
+    if (seq === this.#seq) return [];
     const oldest = this.#kept[0]?.seq ?? this.#seq + 1;
     if (seq + 1 < oldest) return undefined;
     return this.#kept.filter((e) => e.seq > seq);

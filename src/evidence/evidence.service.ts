@@ -15,6 +15,7 @@ import type { FootageRequest } from '../requests/request.repository.js';
 import * as repo from './evidence.repository.js';
 import type { Evidence } from './evidence.repository.js';
 import type { EvidenceStore } from './evidence-store.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.avi', '.mkv', '.webm', '.ts', '.mts', '.3gp', '.dav', '.h264', '.264', '.asf', '.wmv', '.flv'];
 
@@ -51,6 +52,7 @@ export class EvidenceService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly store: EvidenceStore,
+    private readonly floor: FloorPublisher,
   ) {}
 
   /** The owner's open request that an upload or a decline is for; refuses anything else. */
@@ -66,9 +68,10 @@ export class EvidenceService {
     const request = await this.openRequestOf(ownerId, requestId);
     if (request.status === 'answered') throw new AppError('CONFLICT', 'Footage was already shared for this request.');
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const updated = await requestRepo.updateRequest(tx, request.id, { status: 'declined', answeredAt: now, declineReason: reason?.trim() || null, updatedAt: now });
       await appendAudit(tx, { actorType: 'owner', actorId: ownerId, action: 'request.decline', targetType: 'footage_request', targetId: request.id, requestId: requestIdForAudit }, now);
+      recordChange(tx, { kind: 'request', requestId: request.id });
       return updated;
     });
   }
@@ -92,7 +95,7 @@ export class EvidenceService {
     const originalKey = `${now.toISOString().slice(0, 10)}/${id}/original${ext}`;
     const { sha256, sizeBytes } = await this.store.adopt(input.uploadPath, originalKey);
     const warning = coverageWarning(facts, request.windowFrom, request.windowTo);
-    const row = await this.db.transaction(async (tx) => {
+    const row = await this.floor.transaction(async (tx) => {
       const ev = await repo.insertEvidence(tx, {
         id,
         requestId: request.id,
@@ -111,6 +114,8 @@ export class EvidenceService {
       await requestRepo.updateRequest(tx, request.id, { status: 'answered', answeredAt: request.answeredAt ?? now, updatedAt: now });
       await appendAudit(tx, { actorType: 'owner', actorId: input.ownerId, action: 'evidence.received', targetType: 'evidence', targetId: id, details: { request: request.id, sizeBytes, filename: ev.originalName } }, now);
       await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: 'evidence.hashed', targetType: 'evidence', targetId: id, details: { sha256, algorithm: 'SHA-256' } }, now);
+      recordChange(tx, { kind: 'evidence', type: 'evidence.received', evidence: ev });
+      recordChange(tx, { kind: 'request', requestId: request.id });
       return ev;
     });
     this.track(this.process(row, facts));
@@ -132,8 +137,10 @@ export class EvidenceService {
       }
     }
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const updated = await repo.updateEvidence(tx, ev.id, { status: failure ? 'failed' : 'ready', playableKey, failure, processedAt: now });
+      // Processing has ended either way; the view's status says whether the footage plays.
+      recordChange(tx, { kind: 'evidence', type: 'evidence.ready', evidence: updated });
       await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: failure ? 'evidence.processing_failed' : 'evidence.ready', targetType: 'evidence', targetId: ev.id, details: { playableCopy: !!playableKey, ...(failure ? { failure } : {}) } }, now);
       return updated;
     });

@@ -12,6 +12,7 @@ import type { Actor } from '../staff/staff.service.js';
 import * as repo from './incident.repository.js';
 import type { RequestService } from '../requests/request.service.js';
 import type { Incident } from './incident.repository.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 /** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
 export interface IncidentInput {
@@ -94,6 +95,7 @@ export class IncidentService {
     private readonly cameras: CameraRegistry,
     private readonly config: Pick<Config, 'matchRadiusM' | 'autoRequestTypes' | 'autoRequestMaxPriority'>,
     private readonly requests: RequestService,
+    private readonly floor: FloorPublisher,
   ) {
     this.#autoTypes = new Set(config.autoRequestTypes.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean));
   }
@@ -123,7 +125,7 @@ export class IncidentService {
   async ingest(input: IncidentInput, actor: Actor): Promise<IngestResult> {
     const now = this.clock.now();
     const columns = checkIncident(input, this.area, now);
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const inserted = await repo.insertIncidentIfNew(tx, {
         ...columns,
         source: input.source,
@@ -135,6 +137,7 @@ export class IncidentService {
       });
       if (inserted) {
         const matchCount = await this.match(tx, inserted, now);
+        recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
         await this.autoRequest(tx, inserted, matchCount);
         await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
         return { incident: inserted, created: true, changed: [], matchCount };
@@ -148,6 +151,7 @@ export class IncidentService {
       await repo.insertChange(tx, { incidentId: existing.id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: diff });
       const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom'].includes(f));
       const matchCount = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).length;
+      recordChange(tx, { kind: 'incident', type: 'incident.updated', incident: updated, matchCount });
       if (moved || changed.includes('type') || changed.includes('priority')) await this.autoRequest(tx, updated, matchCount);
       await appendAudit(tx, { ...actor, action: 'incident.update', targetType: 'incident', targetId: existing.id, incidentId: existing.id, details: { changed, rematched: moved } }, now);
       return { incident: updated, created: false, changed, matchCount };
@@ -179,13 +183,14 @@ export class IncidentService {
 
   async close(id: string, actor: Actor): Promise<Incident> {
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const incident = await repo.findIncident(tx, id);
       if (!incident) throw notFound('that incident');
       if (incident.status === 'closed') throw new AppError('CONFLICT', 'The incident is already closed.');
       const row = await repo.updateIncident(tx, id, { status: 'closed', updatedAt: now });
       await repo.insertChange(tx, { incidentId: id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: { status: ['open', 'closed'] } });
       await appendAudit(tx, { ...actor, action: 'incident.close', targetType: 'incident', targetId: id, incidentId: id }, now);
+      recordChange(tx, { kind: 'incident', type: 'incident.closed', incident: row, matchCount: (await repo.matchesOf(tx, id)).length });
       await this.requests.cancelForClosedIncident(tx, row, actor);
       return row;
     });

@@ -106,3 +106,33 @@ export async function countByStatus(q: Queryable): Promise<Record<RequestStatus,
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<RequestStatus, number>;
 }
 
+
+/**
+ * Requests with, per incident they serve, that incident's agency and the request's cameras for it (the live
+ * floor publishes one request.changed per request and incident).
+ */
+export async function requestsWithIncidents(
+  q: Queryable,
+  ids: readonly string[],
+): Promise<{ request: FootageRequest; incidents: { incidentId: string; agencyId: string | null; cameraIds: string[] }[] }[]> {
+  if (ids.length === 0) return [];
+  const rows = await q
+    .select({ request: footageRequests, incidentId: footageRequestItems.incidentId, cameraId: footageRequestItems.cameraId, agencyId: incidents.agencyId })
+    .from(footageRequests)
+    .innerJoin(footageRequestItems, eq(footageRequestItems.requestId, footageRequests.id))
+    .innerJoin(incidents, eq(incidents.id, footageRequestItems.incidentId))
+    .where(inArray(footageRequests.id, [...ids]))
+    .orderBy(asc(footageRequestItems.incidentId), asc(footageRequestItems.cameraId));
+  const byId = new Map<string, { request: FootageRequest; incidents: Map<string, { incidentId: string; agencyId: string | null; cameraIds: string[] }> }>();
+  for (const r of rows) {
+    const entry = byId.get(r.request.id) ?? { request: r.request, incidents: new Map() };
+    byId.set(r.request.id, entry);
+    const inc = entry.incidents.get(r.incidentId) ?? { incidentId: r.incidentId, agencyId: r.agencyId, cameraIds: [] };
+    entry.incidents.set(r.incidentId, inc);
+    inc.cameraIds.push(r.cameraId);
+  }
+  return ids.flatMap((id) => {
+    const e = byId.get(id);
+    return e ? [{ request: e.request, incidents: [...e.incidents.values()] }] : [];
+  });
+}

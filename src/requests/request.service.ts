@@ -17,6 +17,7 @@ import * as incidentRepo from '../incidents/incident.repository.js';
 import type { Incident } from '../incidents/incident.repository.js';
 import * as repo from './request.repository.js';
 import { footageWindow, planOwnerRequest, type RequestPolicy } from './request-policy.js';
+import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 export interface RequestAsk {
   incidentId: string;
@@ -42,10 +43,11 @@ export class RequestService {
     private readonly clock: Clock,
     private readonly config: { publicUrl: string; ownerLinkTtlMinutes: number },
     private readonly policy: RequestPolicy,
+    private readonly floor: FloorPublisher,
   ) {}
 
   async request(ask: RequestAsk, actor: Actor, requestedBy: 'staff' | 'rule' = 'staff'): Promise<OwnerOutcome[]> {
-    return this.db.transaction((tx) => this.requestInTx(tx, ask, actor, requestedBy));
+    return this.floor.transaction((tx) => this.requestInTx(tx, ask, actor, requestedBy));
   }
 
   /** Same as request(), inside the caller's transaction (used by intake rules, so incident and messages commit together). */
@@ -153,6 +155,7 @@ export class RequestService {
         },
         now,
       );
+      recordChange(tx, { kind: 'request', requestId });
       outcomes.push({ ownerId, cameraIds, outcome: plan.kind === 'merge' ? 'merged' : 'requested', requestId, ...(plan.kind === 'new' ? { sendAfter: plan.sendAfter.toISOString() } : {}) });
     }
     return outcomes;
@@ -167,6 +170,7 @@ export class RequestService {
       await repo.cancelPendingMessage(tx, `request:${r.id}`);
       await repo.cancelPendingMessage(tx, `request-sms:${r.id}`);
       await appendAudit(tx, { ...actor, action: 'request.cancel', targetType: 'footage_request', targetId: r.id, incidentId: incident.id, details: { reason: 'incident closed' } }, now);
+      recordChange(tx, { kind: 'request', requestId: r.id });
     }
     return requests.length;
   }
@@ -174,9 +178,12 @@ export class RequestService {
   /** Marks due requests sent, reminds owners half-way to expiry, and expires the unanswered. Run periodically. */
   async housekeeping(): Promise<{ sent: number; reminded: number; expired: number }> {
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    return this.floor.transaction(async (tx) => {
       const toSend = await repo.dueToBeMarkedSent(tx, now);
-      for (const r of toSend) await repo.updateRequest(tx, r.id, { status: 'sent', sentAt: r.sendAfter, updatedAt: now });
+      for (const r of toSend) {
+        await repo.updateRequest(tx, r.id, { status: 'sent', sentAt: r.sendAfter, updatedAt: now });
+        recordChange(tx, { kind: 'request', requestId: r.id });
+      }
       const halfway = (r: repo.FootageRequest) => new Date((r.sentAt ?? r.sendAfter).getTime() + (r.expiresAt.getTime() - (r.sentAt ?? r.sendAfter).getTime()) / 2);
       const toRemind = await repo.dueForReminder(tx, halfway, now);
       for (const r of toRemind) {
@@ -189,11 +196,13 @@ export class RequestService {
           );
         }
         await repo.updateRequest(tx, r.id, { reminderSentAt: now, updatedAt: now });
+        recordChange(tx, { kind: 'request', requestId: r.id });
       }
       const toExpire = await repo.dueForExpiry(tx, now);
       for (const r of toExpire) {
         await repo.updateRequest(tx, r.id, { status: 'expired', updatedAt: now });
         await appendAudit(tx, { actorType: 'system', actorName: 'request expiry', action: 'request.expire', targetType: 'footage_request', targetId: r.id }, now);
+        recordChange(tx, { kind: 'request', requestId: r.id });
       }
       return { sent: toSend.length, reminded: toRemind.length, expired: toExpire.length };
     });

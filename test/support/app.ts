@@ -10,6 +10,7 @@ import type { Mailer } from '../../src/platform/mailer.js';
 import { CLI_ACTOR } from '../../src/staff/staff.service.js';
 import { totpCode } from '../../src/auth/totp.js';
 import * as staffRepo from '../../src/staff/staff.repository.js';
+import type { EventBus } from '../../src/events/event-bus.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -21,10 +22,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(database: Database, opts: { clock?: Clock; config?: Partial<Config>; mailer?: Mailer } = {}): Promise<TestApp> {
+export async function makeTestApp(database: Database, opts: { clock?: Clock; config?: Partial<Config>; mailer?: Mailer; events?: EventBus } = {}): Promise<TestApp> {
   const clock = opts.clock ?? new ManualClock();
   const config = loadConfig({ WATCHFLOOR_SECRET_KEY: TEST_SECRET_KEY, WATCHFLOOR_DATA_DIR: '.tmp/test-data', LOG_LEVEL: 'silent' }, opts.config);
-  const ctx = await createContext(config, { database, clock, mailer: opts.mailer ?? { send: async (m) => ({ providerMessageId: m.messageId }), close() {} } });
+  const ctx = await createContext(config, { database, clock, mailer: opts.mailer ?? { send: async (m) => ({ providerMessageId: m.messageId }), close() {} }, ...(opts.events ? { events: opts.events } : {}) });
   const app = await buildApp(ctx, { logger: false, serveWeb: false });
   await app.ready();
   return { app, ctx, clock, close: () => app.close() };

@@ -1,0 +1,131 @@
+// Services say what changed while their transaction runs (recordChange); once it has committed, the publisher turns
+// those changes into floor events (contract A) and publishes them. Nothing is published for a transaction that
+// rolls back, and a failure to publish never undoes a committed change: it is logged and counted.
+import type { Db, Tx } from '../db/client.js';
+import type { CameraStatus } from '../db/schema.js';
+import type { Incident } from '../incidents/incident.repository.js';
+import { incidentView } from '../incidents/incident.views.js';
+import type { Evidence } from '../evidence/evidence.repository.js';
+import { evidenceView } from '../evidence/evidence.views.js';
+import { requestsWithIncidents } from '../requests/request.repository.js';
+import { requestView } from '../requests/request.views.js';
+import type { EventBus, FloorEvent } from './event-bus.js';
+
+export type FloorChange =
+  | { kind: 'incident'; type: 'incident.created' | 'incident.updated' | 'incident.closed'; incident: Incident; matchCount: number }
+  /** A footage request changed in any way; its view (per incident it serves) is read after the commit. */
+  | { kind: 'request'; requestId: string }
+  | { kind: 'evidence'; type: 'evidence.received' | 'evidence.ready'; evidence: Evidence }
+  | { kind: 'camera'; cameraId: string; status: CameraStatus };
+
+const pendingByTx = new WeakMap<object, FloorChange[]>();
+
+/**
+ * Records a change made in this transaction, to be published after it commits. The transaction must have been
+ * opened with FloorPublisher.transaction; anything else is a programming error and fails loudly (an event the
+ * floor never sees is worse than a failing test).
+ */
+export function recordChange(tx: Tx, change: FloorChange): void {
+  const pending = pendingByTx.get(tx);
+  if (!pending) throw new Error(`a ${change.kind} change was recorded in a transaction not opened with FloorPublisher.transaction`);
+  pending.push(change);
+}
+
+export interface PublishLog {
+  error(obj: unknown, msg?: string): void;
+}
+
+export class FloorPublisher {
+  /** Events that could not be published (logged); the metrics endpoint reports it. */
+  failures = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly log: PublishLog,
+  ) {}
+
+  /**
+   * Runs fn in a transaction; the changes it records are published once the transaction has committed, after
+   * `committed` (which brings in-memory state such as the camera index in step first).
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, committed?: (result: T) => void): Promise<T> {
+    const changes: FloorChange[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      pendingByTx.set(tx, changes);
+      return fn(tx);
+    });
+    committed?.(result);
+    await this.publish(changes);
+    return result;
+  }
+
+  /** Publishes changes that have committed (in the order given). Never throws. */
+  async publish(changes: readonly FloorChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    let events: FloorEvent[] = [];
+    try {
+      events = await this.toEvents(changes);
+      // Started in order: both buses number events in the order publish() is called.
+      await Promise.all(events.map((e) => this.bus.publish(e)));
+    } catch (err) {
+      this.failures += Math.max(1, events.length);
+      this.log.error({ err, changes: changes.length }, 'live floor events could not be published');
+    }
+  }
+
+  /** The events for a list of committed changes; request views and evidence incidents are read now. */
+  async toEvents(changes: readonly FloorChange[]): Promise<FloorEvent[]> {
+    const requestIds = new Set<string>();
+    for (const c of changes) {
+      if (c.kind === 'request') requestIds.add(c.requestId);
+      if (c.kind === 'evidence') requestIds.add(c.evidence.requestId);
+    }
+    const requests = new Map((await requestsWithIncidents(this.db, [...requestIds])).map((r) => [r.request.id, r]));
+    const events: FloorEvent[] = [];
+    const seenRequests = new Set<string>();
+    for (const c of changes) {
+      switch (c.kind) {
+        case 'incident':
+          events.push({
+            type: c.type,
+            agencyId: c.incident.agencyId,
+            incidentId: c.incident.id,
+            data: { incident: incidentView({ ...c.incident, matchCount: c.matchCount }), matchCount: c.matchCount },
+          });
+          break;
+        case 'request': {
+          // One event per request and commit, for each incident it serves, with that incident's cameras.
+          if (seenRequests.has(c.requestId)) break;
+          seenRequests.add(c.requestId);
+          const found = requests.get(c.requestId);
+          for (const inc of found?.incidents ?? []) {
+            events.push({
+              type: 'request.changed',
+              agencyId: inc.agencyId,
+              incidentId: inc.incidentId,
+              data: { request: requestView({ ...found!.request, cameraIds: inc.cameraIds }) },
+            });
+          }
+          break;
+        }
+        case 'evidence': {
+          const incidents = requests.get(c.evidence.requestId)?.incidents ?? [];
+          const agencies = new Set(incidents.map((i) => i.agencyId));
+          events.push({
+            type: c.type,
+            // Partners see it only when every incident it serves is their agency's.
+            agencyId: agencies.size === 1 ? [...agencies][0]! : null,
+            incidentId: incidents.length === 1 ? incidents[0]!.incidentId : null,
+            data: { evidence: evidenceView(c.evidence), incidentIds: incidents.map((i) => i.incidentId) },
+          });
+          break;
+        }
+        case 'camera':
+          events.push({ type: 'camera.changed', agencyId: null, incidentId: null, data: { cameraId: c.cameraId, status: c.status } });
+          break;
+      }
+    }
+    return events;
+  }
+}
