@@ -1,6 +1,9 @@
 // The live floor over a real WebSocket (contract B) against a listening server: hello, events in order as the
 // services publish them, resume without gaps or duplicates, reset, visibility by agency, refusals, session end,
 // slow readers, metrics.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { InProcessEventBus } from '../src/events/event-bus.js';
@@ -9,6 +12,7 @@ import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { testDatabases } from './support/databases.js';
 import { createAndSignIn, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
 import { isClient, mustOpen, openLive, sleep, type LiveClient } from './support/live.js';
+import { makeClip } from './support/video.js';
 
 const CSV = `external_ref,lat,lng,kind,bearing_deg,fov_deg,range_m,retention_days,owner_email,owner_name,owner_kind
 shop-1,38.9000,-77.0300,ptz,,360,40,30,shop@example.org,Corner Shop,business
@@ -26,6 +30,7 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
   let countyKey: string;
   const open: LiveClient[] = [];
   let n = 0;
+  let dataDir: string;
 
   const live = async (cookie: string, after?: number) => {
     const c = await mustOpen(base, { cookie, ...(after !== undefined ? { after } : {}) });
@@ -45,7 +50,8 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
   beforeAll(async () => {
     database = await kind.open();
     clock = new ManualClock(new Date());
-    sut = await makeTestApp(database, { clock, config: { loginRateLimitPerMinute: 1000, quietHours: '0-0', liveCheckSeconds: 1, liveMaxBufferKb: 256 } });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-live-'));
+    sut = await makeTestApp(database, { clock, config: { dataDir, loginRateLimitPerMinute: 1000, quietHours: '0-0', liveCheckSeconds: 1, liveMaxBufferKb: 256 } });
     await sut.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(sut.app.server.address() as { port: number }).port}`;
     operator = await createAndSignIn(sut, ['operator'], { agency: 'Metro PD' });
@@ -53,12 +59,14 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
     countyPartner = await createAndSignIn(sut, ['partner'], { agency: 'County PD' });
     metroKey = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
     countyKey = (await sut.ctx.staff.createApiKey({ agencyName: 'County PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
+    await sut.ctx.importer.import(CSV, { format: 'csv' }, CLI_ACTOR); // the one camera every incident here matches
   });
   afterAll(async () => {
     await Promise.all(open.map((c) => c.close()));
     await sut.close();
     await sut.ctx.close();
     await database.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('greets with hello at the newest number and answers a ping', async () => {
@@ -76,7 +84,7 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
     const c = await live(operator.cookie);
     const hello = c.frames[0]!.seq!;
     const imported = await sut.ctx.importer.import(CSV, { format: 'csv' }, CLI_ACTOR);
-    expect(imported.created).toBe(1);
+    expect(imported.updated).toBe(1);
     const camera = await c.waitFor((f) => f.type === 'camera.changed');
     expect(camera.data).toMatchObject({ status: 'verified' });
 
@@ -110,6 +118,41 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
     // The REST view and the event's view are the same document.
     const detail = (await (await fetch(`${base}/api/v1/incidents/${incident.id}`, { headers: { cookie: operator.cookie } })).json()) as { requests: unknown[] };
     expect(events.at(-1)!.data!.request).toEqual(detail.requests[0]);
+  });
+
+  it('sends footage as it arrives and when it is ready, with the request answered or declined', async () => {
+    const c = await live(operator.cookie);
+    const incident = await postIncident(metroKey);
+    const ask = async () => {
+      const res = await fetch(`${base}/api/v1/incidents/${incident.id}/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...operator.headers },
+        body: JSON.stringify({ purposeCode: 'criminal-investigation', reason: 'A robbery happened in front of your shop.' }),
+      });
+      return ((await res.json()) as { outcomes: { requestId: string; ownerId: string }[] }).outcomes[0]!;
+    };
+    const { requestId, ownerId } = await ask();
+    await sut.ctx.requests.housekeeping();
+    await c.waitFor((f) => f.type === 'request.changed' && f.data!.request!.status === 'sent');
+    const evidence = await sut.ctx.evidence.receive({ uploadId: `live-${requestId}`, uploadPath: makeClip('clip.avi'), ownerId, requestId, filename: 'clip.avi', contentType: 'video/x-msvideo' });
+    const received = await c.waitFor((f) => f.type === 'evidence.received');
+    expect(received).toMatchObject({ incidentId: incident.id, agencyId: expect.any(String), data: { incidentIds: [incident.id], evidence: { id: evidence.id, requestId, sha256: evidence.sha256, status: 'processing' } } });
+    await c.waitFor((f) => f.type === 'request.changed' && f.data!.request!.status === 'answered');
+    await sut.ctx.evidence.settle();
+    const ready = await c.waitFor((f) => f.type === 'evidence.ready');
+    expect(ready.data!.evidence).toMatchObject({ id: evidence.id, status: 'ready', playable: true });
+    expect(ready.seq!).toBeGreaterThan(received.seq!);
+    // A later request for the same incident that the owner declines.
+    await fetch(`${base}/api/v1/incidents/${incident.id}/close`, { method: 'POST', headers: { 'content-type': 'application/json', ...operator.headers }, body: '{}' });
+    const other = await postIncident(metroKey, { occurredAt: new Date(clock.now().getTime() - 3 * 3_600_000).toISOString() });
+    const res = await fetch(`${base}/api/v1/incidents/${other.id}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...operator.headers },
+      body: JSON.stringify({ purposeCode: 'criminal-investigation', reason: 'Another robbery, earlier that day.' }),
+    });
+    const second = ((await res.json()) as { outcomes: { requestId: string }[] }).outcomes[0]!.requestId;
+    await sut.ctx.evidence.decline(ownerId, second, 'away that week', 'test');
+    await c.waitFor((f) => f.type === 'request.changed' && f.data!.request!.id === second && f.data!.request!.status === 'declined');
   });
 
   it('resumes after a disconnect with exactly the events missed, then live ones', async () => {
