@@ -48,7 +48,7 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
     const res = await fetch(`${base}/api/v1/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ source: 'cad', externalId: `N-${tag}-${++n}`, type: 'ROBBERY', priority: 2, occurredAt: new Date(Date.now() - 5 * 60_000).toISOString(), location: { ...at, accuracyM: 5 } }),
+      body: JSON.stringify({ source: 'cad', externalId: `N-${tag}-${++n}`, type: 'ROBBERY', priority: 4, occurredAt: new Date(Date.now() - 5 * 60_000).toISOString(), location: { ...at, accuracyM: 5 } }),
     });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; matchCount: number };

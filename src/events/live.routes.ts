@@ -13,7 +13,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppError } from '../errors.js';
 import { requirePrincipal } from '../http/access.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus, PublishedEvent } from './event-bus.js';
 import { openStream, type ServerFrame, type Viewer } from './live-stream.js';
 
 export const LIVE_ROLES = ['operator', 'supervisor', 'admin', 'partner'] as const;
@@ -31,6 +31,9 @@ interface Connection {
   closing: boolean;
   stop?: () => void;
 }
+
+/** Each event's frame as UTF-8 bytes, encoded once however many connections it goes to. */
+const frameBytes = new WeakMap<PublishedEvent, Buffer>();
 
 interface HubOptions {
   bus: EventBus;
@@ -94,8 +97,11 @@ export class LiveHub {
     });
     try {
       const stop = await openStream(this.opts.bus, viewer, after, (text, event) => {
-        this.send(conn, text);
-        if (event) this.#sent.inc();
+        if (!event) return this.send(conn, text);
+        let bytes = frameBytes.get(event);
+        if (!bytes) frameBytes.set(event, (bytes = Buffer.from(text)));
+        this.send(conn, bytes);
+        this.#sent.inc();
       });
       if (this.#connections.has(conn)) conn.stop = stop;
       else stop();
@@ -105,9 +111,9 @@ export class LiveHub {
     }
   }
 
-  private send(conn: Connection, text: string): void {
+  private send(conn: Connection, data: string | Buffer): void {
     if (conn.closing || conn.socket.readyState !== conn.socket.OPEN) return;
-    conn.socket.send(text);
+    conn.socket.send(data, { binary: false });
     if (conn.socket.bufferedAmount > this.opts.maxBufferedBytes) {
       this.close(conn, CLOSE_TOO_SLOW, 'Too far behind; reconnect with after=<last seq>.', 'slow');
     }
