@@ -275,6 +275,30 @@ export const CONFIG_KEYS = {
     max: 65536,
     doc: 'Unsent data one live WebSocket client may fall behind by before it is closed with 1013 (it reconnects and resumes).',
   },
+  alertMaxPriority: {
+    env: 'WATCHFLOOR_ALERT_MAX_PRIORITY',
+    kind: 'int',
+    default: '2',
+    min: 1,
+    max: 5,
+    doc: 'A new incident of this priority or higher (1 is highest) raises an alert in the floor\'s queue.',
+  },
+  undeliveredAlertMinutes: {
+    env: 'WATCHFLOOR_UNDELIVERED_ALERT_MINUTES',
+    kind: 'int',
+    default: '15',
+    min: 1,
+    max: 24 * 60,
+    doc: 'A message to an owner about a footage request still unsent this many minutes after it was due raises an "undelivered" alert (one that failed for good raises it at once).',
+  },
+  alertSweepSeconds: {
+    env: 'WATCHFLOOR_ALERT_SWEEP_SECONDS',
+    kind: 'int',
+    default: '60',
+    min: 5,
+    max: 3600,
+    doc: 'How often the server looks for undelivered messages, resolves the alerts of messages that went out after all, and brings snoozed alerts back.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -319,6 +343,9 @@ export interface Config {
   natsUrl: string | undefined;
   liveCheckSeconds: number;
   liveMaxBufferKb: number;
+  alertMaxPriority: number;
+  undeliveredAlertMinutes: number;
+  alertSweepSeconds: number;
 }
 
 /** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */

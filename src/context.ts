@@ -26,6 +26,7 @@ import { InProcessEventBus, type EventBus } from './events/event-bus.js';
 import { NatsEventBus } from './events/nats-event-bus.js';
 import { FloorPublisher } from './events/floor-publisher.js';
 import { CameraIndexSync } from './events/camera-sync.js';
+import { AlertService } from './alerts/alert.service.js';
 
 export interface AppContext {
   config: Config;
@@ -45,6 +46,8 @@ export interface AppContext {
   incidents: IncidentService;
   requests: RequestService;
   evidence: EvidenceService;
+  /** The floor's alert queue (F3). */
+  alerts: AlertService;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** The floor's live events (publish after commit; the WebSocket route relays them). */
@@ -121,8 +124,9 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     expiryHours: config.requestExpiryHours,
     windowPaddingMinutes: 15,
   }, floor);
-  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`), floor);
-  const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests, floor);
+  const alerts = new AlertService(db, clock, floor, config);
+  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`), floor, alerts);
+  const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests, floor, alerts);
   const ownedDatabase = !opts.database;
   return {
     config,
@@ -141,6 +145,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     incidents,
     requests,
     evidence,
+    alerts,
     mailer,
     outbox,
     events,

@@ -28,11 +28,17 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean; h
     ctx.requests.housekeeping().catch((err: unknown) => app.log.error({ err }, 'request housekeeping failed'));
   }, opts.housekeepingMs ?? 30_000);
   housekeeping.unref();
+  // Alerts: undelivered messages to owners, alerts of messages that went out after all, snoozed alerts due back.
+  const alertSweep = setInterval(() => {
+    ctx.alerts.sweep().catch((err: unknown) => app.log.error({ err }, 'alert sweep failed'));
+  }, ctx.config.alertSweepSeconds * 1000);
+  alertSweep.unref();
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(eraser);
       clearInterval(housekeeping);
+      clearInterval(alertSweep);
       await app.close();
       await ctx.close();
     })());

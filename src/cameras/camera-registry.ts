@@ -9,6 +9,8 @@ export interface IndexedCamera extends CameraForIndex {
   readonly retentionDays: number;
   readonly ownerId: string | null;
   readonly kind: string;
+  /** Request kinds the owner declined (bitmask, src/requests/request-kinds.ts): matching leaves the camera out. */
+  readonly declinedKindsMask: number;
 }
 
 export function toIndexed(c: IndexRow): IndexedCamera {
@@ -23,6 +25,7 @@ export function toIndexed(c: IndexRow): IndexedCamera {
     retentionDays: c.retentionDays,
     ownerId: c.ownerId,
     kind: c.kind,
+    declinedKindsMask: c.declinedKindsMask,
   };
 }
 

@@ -116,6 +116,7 @@ export const indexColumns = {
   retentionDays: cameras.retentionDays,
   ownerId: cameras.ownerId,
   kind: cameras.kind,
+  declinedKindsMask: cameras.declinedKindsMask,
 };
 export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
 

@@ -166,6 +166,8 @@ export const owners = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }),
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+    /** Kinds of incident (src/requests/request-kinds.ts) the owner does not want to be asked about. */
+    declinedKinds: text('declined_kinds').array().$type<string[]>().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index('owners_email_lower').on(sql`lower(${t.email})`)],
 );
@@ -201,6 +203,11 @@ export const cameras = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
     verifiedBy: uuid('verified_by'),
+    /**
+     * The owner's declined request kinds as a bitmask (request-kinds.ts), copied here so the camera index can leave
+     * these cameras out of matching without a lookup; kept in step when the owner changes their preferences.
+     */
+    declinedKindsMask: integer('declined_kinds_mask').notNull().default(0),
   },
   (t) => [
     index('cameras_owner').on(t.ownerId),
@@ -449,3 +456,81 @@ export const evidence = pgTable(
   },
   (t) => [index('evidence_request').on(t.requestId)],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// The floor's alert queue (F3), staff notes on incidents, and camera health reports.
+
+export const ALERT_KINDS = ['incident', 'undelivered', 'footage', 'camera_offline'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** One alert per cause ("incident:<id>", "footage:<evidence id>", …): raising it again is a no-op. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    kind: text('kind').$type<AlertKind>().notNull(),
+    title: text('title').notNull(),
+    detail: text('detail'),
+    /** 1 (highest) … 5. */
+    priority: integer('priority').notNull(),
+    status: text('status').$type<AlertStatus>().notNull().default('open'),
+    /** Whose data this is (the incident's agency); null for the whole floor. */
+    agencyId: uuid('agency_id').references(() => agencies.id),
+    incidentId: uuid('incident_id').references(() => incidents.id),
+    requestId: uuid('request_id').references(() => footageRequests.id),
+    evidenceId: uuid('evidence_id').references(() => evidence.id),
+    cameraId: uuid('camera_id').references(() => cameras.id),
+    /** The undelivered message, for kind undelivered. */
+    outboxId: uuid('outbox_id').references(() => outbox.id),
+    assignedTo: uuid('assigned_to').references(() => staffUsers.id),
+    assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'date' }),
+    /** Left out of the open queue until then. */
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true, mode: 'date' }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => staffUsers.id),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    /** A staff member's name, or what resolved it by itself ("camera health"). */
+    resolvedByName: text('resolved_by_name'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('alerts_queue').on(t.status, t.priority, t.createdAt),
+    index('alerts_incident').on(t.incidentId),
+    index('alerts_camera').on(t.cameraId),
+    index('alerts_assigned').on(t.assignedTo),
+    check('alerts_priority', sql`${t.priority} between 1 and 5`),
+  ],
+);
+
+/** Staff notes on an incident (audited; shown in its timeline). */
+export const incidentNotes = pgTable(
+  'incident_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('incident_notes_incident').on(t.incidentId, t.createdAt)],
+);
+
+/** The last health report of each camera that has a feed reporting on it (online, or offline since when). */
+export const cameraHealth = pgTable('camera_health', {
+  cameraId: uuid('camera_id')
+    .primaryKey()
+    .references(() => cameras.id),
+  online: boolean('online').notNull(),
+  detail: text('detail'),
+  /** When it last went offline or came back: an offline spell is one alert. */
+  changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'date' }).notNull(),
+});

@@ -16,7 +16,9 @@ export type FloorChange =
   /** A footage request changed in any way; its view (per incident it serves) is read after the commit. */
   | { kind: 'request'; requestId: string }
   | { kind: 'evidence'; type: 'evidence.received' | 'evidence.ready'; evidence: Evidence }
-  | { kind: 'camera'; cameraId: string; status: CameraStatus };
+  | { kind: 'camera'; cameraId: string; status: CameraStatus }
+  /** An event whose data is complete when recorded (alert.changed, incident.note). */
+  | { kind: 'event'; event: FloorEvent };
 
 const pendingByTx = new WeakMap<object, FloorChange[]>();
 
@@ -123,6 +125,9 @@ export class FloorPublisher {
         }
         case 'camera':
           events.push({ type: 'camera.changed', agencyId: null, incidentId: null, data: { cameraId: c.cameraId, status: c.status } });
+          break;
+        case 'event':
+          events.push(c.event);
           break;
       }
     }

@@ -16,6 +16,7 @@ import * as repo from './evidence.repository.js';
 import type { Evidence } from './evidence.repository.js';
 import type { EvidenceStore } from './evidence-store.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
+import type { AlertService } from '../alerts/alert.service.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.avi', '.mkv', '.webm', '.ts', '.mts', '.3gp', '.dav', '.h264', '.264', '.asf', '.wmv', '.flv'];
 
@@ -53,6 +54,7 @@ export class EvidenceService {
     private readonly clock: Clock,
     private readonly store: EvidenceStore,
     private readonly floor: FloorPublisher,
+    private readonly alerts?: AlertService,
   ) {}
 
   /** The owner's open request that an upload or a decline is for; refuses anything else. */
@@ -115,6 +117,7 @@ export class EvidenceService {
       await appendAudit(tx, { actorType: 'owner', actorId: input.ownerId, action: 'evidence.received', targetType: 'evidence', targetId: id, details: { request: request.id, sizeBytes, filename: ev.originalName } }, now);
       await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: 'evidence.hashed', targetType: 'evidence', targetId: id, details: { sha256, algorithm: 'SHA-256' } }, now);
       recordChange(tx, { kind: 'evidence', type: 'evidence.received', evidence: ev });
+      await this.alerts?.footageReceived(tx, ev);
       recordChange(tx, { kind: 'request', requestId: request.id });
       return ev;
     });

@@ -13,6 +13,7 @@ import * as repo from './incident.repository.js';
 import type { RequestService } from '../requests/request.service.js';
 import type { Incident } from './incident.repository.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
+import type { AlertService } from '../alerts/alert.service.js';
 
 /** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
 export interface IncidentInput {
@@ -96,6 +97,7 @@ export class IncidentService {
     private readonly config: Pick<Config, 'matchRadiusM' | 'autoRequestTypes' | 'autoRequestMaxPriority'>,
     private readonly requests: RequestService,
     private readonly floor: FloorPublisher,
+    private readonly alerts?: AlertService,
   ) {
     this.#autoTypes = new Set(config.autoRequestTypes.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean));
   }
@@ -138,6 +140,7 @@ export class IncidentService {
       if (inserted) {
         const matchCount = await this.match(tx, inserted, now);
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
+        await this.alerts?.incidentArrived(tx, inserted, matchCount);
         await this.autoRequest(tx, inserted, matchCount);
         await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
         return { incident: inserted, created: true, changed: [], matchCount };
