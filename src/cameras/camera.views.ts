@@ -36,6 +36,8 @@ export function ownerView(o: Owner) {
     kind: o.kind,
     organization: o.organization,
     language: o.language,
+    /** IANA zone: quiet hours, and the times the owner's page shows. */
+    timeZone: o.timeZone,
     contactByEmail: o.contactByEmail,
     contactBySms: o.contactBySms,
     consentVersion: o.consentVersion,

@@ -41,7 +41,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await evidence.openRequestOf(request.ownerId!, request.params.id).catch(() => undefined);
       const rows = (await evidenceOfRequest(database.db, request.params.id)).filter((e) => e.ownerId === request.ownerId);
-      return { evidence: rows.map((e) => ({ id: e.id, originalName: e.originalName, sizeBytes: e.sizeBytes, sha256: e.sha256, status: e.status, coverageWarning: e.coverageWarning, receivedAt: e.receivedAt.toISOString() })) };
+      return { evidence: rows.map((e) => ({ id: e.id, originalName: e.originalName, sizeBytes: e.sizeBytes, sha256: e.sha256, status: e.status, failure: e.failure, coverageWarning: e.coverageWarning, receivedAt: e.receivedAt.toISOString() })) };
     },
   );
 

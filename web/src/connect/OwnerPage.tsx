@@ -1,15 +1,20 @@
 // /connect/manage: a camera owner's own page (C3), opened without a password by a mailed single-use link.
-// Shows the owner's details and cameras; edit, pause, resume, withdraw, download everything, withdraw and erase.
-import { useCallback, useEffect, useState } from 'react';
+// Shows the footage requests made of the owner first (answer them: share files or decline), then the owner's details
+// and cameras; edit, pause, resume, withdraw, past requests, request kinds, download everything, withdraw and erase.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/http';
 import type { CameraView, OwnerOverview } from '../api/cameras';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { loadPublicConfig, type PublicConfig } from '../map/publicConfig';
 import { CameraCard } from './CameraCard';
+import { KindPreferences } from './KindPreferences';
+import { usableZone, type OverviewWithRequests } from './ownerRequests';
 import { downloadFile, openOwnerSession, takeLinkToken } from './ownerSession';
 import { PublicPage } from './PublicPage';
 import { RequestLink } from './RequestLink';
+import { OpenRequests, PastRequests, type RequestsProps } from './RequestsSection';
 import { browserLanguage, LANGUAGE_NAMES, stringsFor, type Strings } from './strings';
+import { anyUploadBusy } from './uploads';
 
 interface Notice {
   tone: 'alert' | 'status';
@@ -92,11 +97,29 @@ interface ManageProps {
 function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }: ManageProps) {
   const { owner, cameras, retentionDays } = overview;
   const [notice, setNotice] = useState<Notice>();
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const [focusNotice, setFocusNotice] = useState(0);
+  useEffect(() => {
+    if (focusNotice) noticeRef.current?.focus();
+  }, [focusNotice]);
   const [editing, setEditing] = useState<string>();
   const [confirmAll, setConfirmAll] = useState(false);
   const [busy, setBusy] = useState<'all' | 'download' | 'logout'>();
   const [dialogError, setDialogError] = useState<string>();
   const date = (iso: string) => new Date(iso).toLocaleDateString(lang, { dateStyle: 'long' });
+  const withRequests = overview as OverviewWithRequests;
+  const timeZone = usableZone(withRequests.owner.timeZone);
+
+  // Closing or reloading the tab stops uploads on their way (they resume when the file is chosen again): ask first.
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (!anyUploadBusy()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
 
   /** Any 401 means the owner session has ended (it lasts an hour): back to asking for a link. */
   const failed = (err: unknown): string => {
@@ -105,6 +128,19 @@ function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }
   };
   const replaceCamera = (camera: CameraView) => onOverview({ ...overview, cameras: cameras.map((c) => (c.id === camera.id ? camera : c)) });
   const reload = async () => onOverview(await api.get<OwnerOverview>('/api/v1/owner/me'));
+  const requestsProps: RequestsProps = {
+    t,
+    lang,
+    overview: withRequests,
+    timeZone,
+    reload,
+    failed,
+    // A request answered leaves the list it was in: the focus goes to the sentence that says what happened.
+    onNotice: (text) => {
+      setNotice({ tone: 'status', text });
+      setFocusNotice((n) => n + 1);
+    },
+  };
 
   async function withdrawAll() {
     setBusy('all');
@@ -159,12 +195,14 @@ function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }
       </div>
       <div aria-live="polite">
         {notice && (
-          <p role={notice.tone} className={notice.tone === 'alert' ? 'message message-alert' : 'message message-status'}>
+          <p ref={noticeRef} tabIndex={-1} role={notice.tone} className={notice.tone === 'alert' ? 'message message-alert' : 'message message-status'}>
             {notice.text}
           </p>
         )}
       </div>
       {owner.withdrawnAt && <p className="note">{t.ownerWithdrawn(date(owner.withdrawnAt), retentionDays)}</p>}
+
+      <OpenRequests {...requestsProps} />
 
       <section className="owner-details" aria-labelledby="details-title">
         <h2 id="details-title">{t.yourDetails}</h2>
@@ -231,6 +269,17 @@ function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }
           ))}
         </ul>
       </section>
+
+      <PastRequests {...requestsProps} />
+      {!owner.withdrawnAt && (
+        <KindPreferences
+          t={t}
+          lang={lang}
+          declinedKinds={withRequests.owner.declinedKinds ?? []}
+          onSaved={(declinedKinds) => onOverview({ ...overview, owner: { ...overview.owner, declinedKinds } } as OwnerOverview)}
+          failed={failed}
+        />
+      )}
 
       {!owner.withdrawnAt && active.length > 0 && (
         <section className="danger-zone" aria-labelledby="danger-title">

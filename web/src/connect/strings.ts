@@ -2,6 +2,7 @@
 // complete; the other languages the city must offer (P5) fall back to English until their translations arrive.
 import type { CameraStatus, Language, OwnerKind } from '../api/cameras';
 import type { CompassPoint } from '../map/wedge';
+import { requestStrings } from './requestStrings';
 
 /** Each language's own name, shown in the language list whatever the page's language. */
 export const LANGUAGE_NAMES: Record<Language, string> = {
@@ -220,6 +221,7 @@ const en = {
   noCameras: 'You have no cameras registered.',
   dangerZone: 'Leave the program',
   dangerIntro: 'You can leave at any time. Requests already sent to you are closed.',
+  requests: requestStrings.en,
 };
 
 export type Strings = typeof en;
@@ -427,6 +429,7 @@ const es: Strings = {
   noCameras: 'No tiene cámaras registradas.',
   dangerZone: 'Salir del programa',
   dangerIntro: 'Puede salir en cualquier momento. Las solicitudes que ya le enviamos se cierran.',
+  requests: requestStrings.es,
 };
 
 const byLanguage: Partial<Record<Language, Strings>> = { en, es };
