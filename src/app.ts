@@ -32,6 +32,7 @@ import { areaRoutes } from './geo/areas.routes.js';
 import { uploadRoutes } from './evidence/upload.routes.js';
 import { liveRoutes } from './events/live.routes.js';
 import { alertRoutes } from './alerts/alert.routes.js';
+import { requestKindRoutes } from './requests/request-kinds.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -154,6 +155,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(evidenceRoutes, { prefix: '/api/v1' });
   await app.register(liveRoutes, { prefix: '/api/v1' });
   await app.register(alertRoutes, { prefix: '/api/v1' });
+  await app.register(requestKindRoutes, { prefix: '/api/v1' });
   await app.register(areaRoutes, { prefix: '/api/v1' });
   await app.register(uploadRoutes);
 

@@ -56,6 +56,11 @@ export async function camerasOfOwner(q: Queryable, ownerId: string): Promise<Cam
   return q.select().from(cameras).where(eq(cameras.ownerId, ownerId)).orderBy(asc(cameras.createdAt));
 }
 
+/** Copies an owner's declined request kinds (as a bitmask) onto their cameras; returns the cameras. */
+export async function setDeclinedKindsMask(q: Queryable, ownerId: string, mask: number): Promise<Camera[]> {
+  return q.update(cameras).set({ declinedKindsMask: mask }).where(eq(cameras.ownerId, ownerId)).returning();
+}
+
 export async function updateCamera(q: Queryable, id: string, patch: Partial<NewCamera>): Promise<Camera | undefined> {
   const [row] = await q.update(cameras).set(patch).where(eq(cameras.id, id)).returning();
   return row;

@@ -20,6 +20,7 @@ import { cameraColumns, cameraProblems, sealStream } from './registration.servic
 import { requestsOfOwner } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
+import { isRequestKind, maskOfKinds, REQUEST_KIND_IDS } from '../requests/request-kinds.js';
 
 /** Fields whose change means the camera sees something else, so staff check it again. */
 const GEOMETRY_FIELDS = ['location', 'bearingDeg', 'fovDeg', 'rangeM', 'tier', 'stream'] as const;
@@ -95,7 +96,7 @@ export class OwnerService {
       const { requestedBy: _who, ownerId: _o, items, ...v } = requestView(r);
       return { ...v, cameraIds: [...new Set((items ?? []).map((i) => i.cameraId))] };
     });
-    return { owner: ownerView(owner), cameras: cameras.map(cameraView), requests: ownerRequests, retentionDays: this.config.withdrawnRetentionDays };
+    return { owner: { ...ownerView(owner), declinedKinds: owner.declinedKinds }, cameras: cameras.map(cameraView), requests: ownerRequests, retentionDays: this.config.withdrawnRetentionDays };
   }
 
   async editCamera(ownerId: string, cameraId: string, patch: CameraPatch, requestId: string): Promise<Camera> {
@@ -188,6 +189,33 @@ export class OwnerService {
     let erased = false;
     if (result.ownerWithdrawn && this.config.withdrawnRetentionDays === 0) erased = (await this.eraseDue()) > 0;
     return { ...result, erased };
+  }
+
+  /**
+   * The kinds of request the owner does not want (request-kinds.ts). Their cameras leave matching for those kinds
+   * from the next incident on (a bitmask on each camera, in the index too) and come back when the owner says so.
+   */
+  async setDeclinedKinds(ownerId: string, kinds: readonly string[], requestId: string): Promise<string[]> {
+    const unknown = kinds.filter((k) => !isRequestKind(k));
+    if (unknown.length) {
+      throw invalid(`/body/declinedKinds: unknown kind ${unknown.map((k) => `"${k}"`).join(', ')}; the kinds are ${REQUEST_KIND_IDS.join(', ')}`, [{ pointer: '/body/declinedKinds', message: 'unknown kind' }]);
+    }
+    const declined = REQUEST_KIND_IDS.filter((k) => kinds.includes(k));
+    const now = this.clock.now();
+    await this.floor.transaction(
+      async (tx) => {
+        const owner = await repo.findOwner(tx, ownerId);
+        if (!owner || owner.erasedAt) throw notFound('that registration');
+        await repo.updateOwner(tx, ownerId, { declinedKinds: declined, updatedAt: now });
+        const cams = await repo.setDeclinedKindsMask(tx, ownerId, maskOfKinds(declined));
+        await appendAudit(tx, { actorType: 'owner', actorId: ownerId, action: 'owner.preferences', targetType: 'owner', targetId: ownerId, requestId, details: { declinedKinds: declined, before: owner.declinedKinds } }, now);
+        // Other instances reload these cameras (and their new mask) from camera.changed.
+        for (const c of cams) recordChange(tx, { kind: 'camera', cameraId: c.id, status: c.status });
+        return cams;
+      },
+      (cams) => this.registry.applyAll(cams),
+    );
+    return declined;
   }
 
   /** Everything the program holds about the owner, as one JSON document. */

@@ -14,6 +14,7 @@ import type { RequestService } from '../requests/request.service.js';
 import type { Incident } from './incident.repository.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import type { AlertService } from '../alerts/alert.service.js';
+import { kindBit, kindOfIncidentType } from '../requests/request-kinds.js';
 
 /** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
 export interface IncidentInput {
@@ -171,10 +172,12 @@ export class IncidentService {
       return 0;
     }
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
+    // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.
+    const declined = kindBit(kindOfIncidentType(incident.type));
     const matches = this.cameras.index.findCamerasThatCouldSee(
       { lat: incident.lat, lng: incident.lng, accuracyM: incident.accuracyM ?? 0 },
       this.config.matchRadiusM,
-      { accept: (c) => c.retentionDays * 86_400_000 >= ageMs, limit: 200 },
+      { accept: (c) => c.retentionDays * 86_400_000 >= ageMs && (c.declinedKindsMask & declined) === 0, limit: 200 },
     );
     await repo.replaceMatches(
       tx,

@@ -17,6 +17,7 @@ import * as incidentRepo from '../incidents/incident.repository.js';
 import type { Incident } from '../incidents/incident.repository.js';
 import * as repo from './request.repository.js';
 import { footageWindow, planOwnerRequest, type RequestPolicy } from './request-policy.js';
+import { kindBit, kindOfIncidentType } from './request-kinds.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 
 export interface RequestAsk {
@@ -67,7 +68,8 @@ export class RequestService {
     const byOwner = new Map<string, cameraRepo.Camera[]>();
     for (const id of chosen) {
       const camera = await cameraRepo.findCamera(tx, id);
-      if (!camera?.ownerId || camera.status !== 'verified') continue;
+      // An owner who declined this kind of request since the incident was matched is not asked either.
+      if (!camera?.ownerId || camera.status !== 'verified' || (camera.declinedKindsMask & kindBit(kindOfIncidentType(incident.type))) !== 0) continue;
       byOwner.set(camera.ownerId, [...(byOwner.get(camera.ownerId) ?? []), camera]);
     }
     const window = footageWindow(incident.occurredFrom, incident.occurredTo, this.policy);
