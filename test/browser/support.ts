@@ -32,7 +32,7 @@ export interface BrowserEnv {
   app: FastifyInstance;
   baseUrl: string;
   browser: Browser;
-  /** Every mail the server sent (call ctx.outbox.runOnce() to deliver what is queued). */
+  /** Every mail the server sent (call ctx.outbox.runOnce() to deliver what is queued); empty when mail goes over SMTP. */
   mails: MailMessage[];
   close(): Promise<void>;
 }
@@ -65,7 +65,8 @@ export async function startBrowserEnv(env: Record<string, string> = {}): Promise
     close() {},
   };
   const config = loadConfig({ WATCHFLOOR_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'silent', WATCHFLOOR_DATA_DIR: dataDir, WATCHFLOOR_PUBLIC_URL: baseUrl, ...env });
-  const ctx = await createContext(config, { database, mailer });
+  // With WATCHFLOOR_SMTP_URL (an in-process SMTP server, test/support/mail.ts) mail goes out over SMTP; else it is caught here.
+  const ctx = await createContext(config, env.WATCHFLOOR_SMTP_URL ? { database } : { database, mailer });
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -106,9 +106,9 @@ function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }
   const [confirmAll, setConfirmAll] = useState(false);
   const [busy, setBusy] = useState<'all' | 'download' | 'logout'>();
   const [dialogError, setDialogError] = useState<string>();
-  const date = (iso: string) => new Date(iso).toLocaleDateString(lang, { dateStyle: 'long' });
   const withRequests = overview as OverviewWithRequests;
   const timeZone = usableZone(withRequests.owner.timeZone);
+  const date = (iso: string) => new Date(iso).toLocaleDateString(lang, { dateStyle: 'long', timeZone });
 
   // Closing or reloading the tab stops uploads on their way (they resume when the file is chosen again): ask first.
   useEffect(() => {

@@ -2,7 +2,7 @@
 // which time (in the owner's time zone) and cameras, until when, and that declining has no consequence; with
 // "Share footage" (UploadPanel) and "Decline" (optional reason, confirmed). Answered, declined, expired and
 // cancelled requests are listed below the cameras as past requests, with the files shared and their status.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../api/http';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { cameraTitle } from './CameraCard';
@@ -126,6 +126,9 @@ function RequestCard({ t, lang, overview, timeZone, reload, failed, onNotice, re
   const [dialogError, setDialogError] = useState<string>();
   const wantsFiles = request.status === 'answered' && showFiles;
   const { evidence, error, load } = useEvidence(request.id, wantsFiles || (!past && takesFiles(request)), failed);
+  const uploads = uploadsFor(request.id);
+  // While a file is on its way the choice is made: declining is offered again if it stops.
+  const sending = useSyncExternalStore(uploads.subscribe, uploads.getSnapshot).some((u) => ['waiting', 'starting', 'uploading', 'retrying', 'offline', 'finishing'].includes(u.phase));
   const headingId = `request-${request.id}-title`;
   const filesId = `request-${request.id}-files`;
   const reasonId = `request-${request.id}-decline-reason`;
@@ -265,7 +268,7 @@ function RequestCard({ t, lang, overview, timeZone, reload, failed, onNotice, re
           </div>
         ))}
 
-      {open && (
+      {open && !sending && (
         <div className="decline-row">
           <button type="button" className="button-secondary" onClick={() => setConfirm(true)} aria-describedby={headingId}>
             {r.decline}
