@@ -33,6 +33,7 @@ import { uploadRoutes } from './evidence/upload.routes.js';
 import { liveRoutes } from './events/live.routes.js';
 import { alertRoutes } from './alerts/alert.routes.js';
 import { requestKindRoutes } from './requests/request-kinds.routes.js';
+import { incidentNoteRoutes } from './incidents/incident-notes.routes.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
@@ -156,6 +157,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(liveRoutes, { prefix: '/api/v1' });
   await app.register(alertRoutes, { prefix: '/api/v1' });
   await app.register(requestKindRoutes, { prefix: '/api/v1' });
+  await app.register(incidentNoteRoutes, { prefix: '/api/v1' });
   await app.register(areaRoutes, { prefix: '/api/v1' });
   await app.register(uploadRoutes);
 

@@ -27,6 +27,7 @@ import { NatsEventBus } from './events/nats-event-bus.js';
 import { FloorPublisher } from './events/floor-publisher.js';
 import { CameraIndexSync } from './events/camera-sync.js';
 import { AlertService } from './alerts/alert.service.js';
+import { IncidentNotesService } from './incidents/incident-notes.service.js';
 
 export interface AppContext {
   config: Config;
@@ -48,6 +49,8 @@ export interface AppContext {
   evidence: EvidenceService;
   /** The floor's alert queue (F3). */
   alerts: AlertService;
+  /** Staff notes on incidents and their timelines. */
+  notes: IncidentNotesService;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** The floor's live events (publish after commit; the WebSocket route relays them). */
@@ -146,6 +149,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     requests,
     evidence,
     alerts,
+    notes: new IncidentNotesService(db, clock, floor),
     mailer,
     outbox,
     events,

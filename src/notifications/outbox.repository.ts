@@ -56,6 +56,12 @@ export async function countDue(q: Queryable, now: Date): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Messages by their idempotency keys (an incident's timeline shows its requests' messages). */
+export async function messagesByKeys(q: Queryable, keys: readonly string[]): Promise<OutboxMessage[]> {
+  if (keys.length === 0) return [];
+  return q.select().from(outbox).where(inArray(outbox.idempotencyKey, [...keys])).orderBy(asc(outbox.createdAt));
+}
+
 /** Retry a failed message now (a staff action after fixing the cause). */
 export async function requeue(q: Queryable, id: string, now: Date): Promise<OutboxMessage | undefined> {
   const [row] = await q.update(outbox).set({ status: 'pending', nextAttemptAt: now, attempts: 0 }).where(and(eq(outbox.id, id), eq(outbox.status, 'failed'))).returning();
