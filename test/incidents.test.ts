@@ -68,7 +68,8 @@ describe.each(testDatabases)('incident intake on $name', (kind) => {
     expect(same.json()).toMatchObject({ id: first.id, created: false, changed: [] });
     const moved = await post(incident({ externalId: 'I-2', type: 'ASSAULT W/DANGEROUS WEAPON', priority: 1, location: { lat: 38.95, lng: -77.03, accuracyM: 10 } }));
     expect(moved.json()).toMatchObject({ id: first.id, created: false, matchCount: 1 });
-    expect(moved.json().changed.sort()).toEqual(['accuracyM', 'lat', 'lng', 'priority', 'type']);
+    // The point moved into another district and ward (looked up from the service area's areas).
+    expect(moved.json().changed.sort()).toEqual(['accuracyM', 'district', 'lat', 'lng', 'priority', 'type', 'ward']);
     const detail = (await sut.app.inject({ method: 'GET', url: `/api/v1/incidents/${first.id}`, headers: { cookie: operator.cookie } })).json();
     expect(detail.changes).toHaveLength(1);
     expect(detail.changes[0].changes.type).toEqual(['ASSAULT', 'ASSAULT W/DANGEROUS WEAPON']);
@@ -120,5 +121,118 @@ describe.each(testDatabases)('incident intake on $name', (kind) => {
     const closed = await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${id}/close`, headers: operator.headers });
     expect(closed.json().status).toBe('closed');
     expect((await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${id}/close`, headers: operator.headers })).statusCode).toBe(409);
+  });
+});
+
+// Contract E: the floor's incident list with its filters and total; partner agencies read their own incidents only.
+describe.each(testDatabases)('incident list filters on $name', (kind) => {
+  let database: Database;
+  let sut: TestApp;
+  let metroKey: string;
+  let countyKey: string;
+  let operator: SignedIn;
+  let metroPartner: SignedIn;
+  let countyPartner: SignedIn;
+  const clock = new ManualClock('2026-08-10T20:00:00Z');
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    database = await kind.open();
+    sut = await makeTestApp(database, { clock, config: { loginRateLimitPerMinute: 1000 } });
+    metroKey = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
+    countyKey = (await sut.ctx.staff.createApiKey({ agencyName: 'County PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
+    operator = await createAndSignIn(sut, ['operator'], { agency: 'Metro PD' });
+    metroPartner = await createAndSignIn(sut, ['partner'], { agency: 'Metro PD' });
+    countyPartner = await createAndSignIn(sut, ['partner'], { agency: 'County PD' });
+    const feed = async (key: string, name: string, body: Record<string, unknown>) => {
+      const res = await sut.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: { authorization: `Bearer ${key}` }, payload: { source: 'cad', externalId: name, ...body } });
+      expect(res.statusCode, res.body).toBe(201);
+      ids[name] = res.json().id;
+    };
+    // Four incidents over three hours; one of them closed, one address-only, one the county's.
+    await feed(metroKey, 'F-ROB', { type: 'ROBBERY', priority: 2, occurredAt: '2026-08-10T17:00:00Z', location: { lat: 38.9, lng: -77.03 }, district: '3', ward: '1' });
+    await feed(metroKey, 'F-BURG', { type: 'BURGLARY', priority: 3, occurredAt: '2026-08-10T18:00:00Z', location: { lat: 38.95, lng: -77.0 }, district: '4', ward: '4' });
+    await feed(metroKey, 'F-ADDR', { type: 'THEFT/OTHER', priority: 4, occurredAt: '2026-08-10T19:00:00Z', location: { address: '1200 - 1299 BLOCK OF U STREET NW' }, district: '3', ward: '1' });
+    await feed(countyKey, 'F-COUNTY', { type: 'HOMICIDE', priority: 1, occurredAt: '2026-08-10T19:30:00Z', location: { lat: 38.88, lng: -76.99 }, district: '7', ward: '8' });
+    await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${ids['F-BURG']}/close`, headers: operator.headers });
+  });
+  afterAll(async () => {
+    await sut.close();
+    await database.close();
+  });
+
+  const list = async (query: string, who: SignedIn = operator) => {
+    const res = await sut.app.inject({ method: 'GET', url: `/api/v1/incidents${query}`, headers: { cookie: who.cookie } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { incidents: { externalId: string }[]; total: number };
+    return { names: body.incidents.map((i) => i.externalId), total: body.total };
+  };
+
+  it.each([
+    ['', ['F-COUNTY', 'F-ADDR', 'F-BURG', 'F-ROB']],
+    ['?status=open', ['F-COUNTY', 'F-ADDR', 'F-ROB']],
+    ['?status=closed', ['F-BURG']],
+    ['?type=ROBBERY,burglary', ['F-BURG', 'F-ROB']],
+    ['?type=THEFT/OTHER', ['F-ADDR']],
+    ['?maxPriority=2', ['F-COUNTY', 'F-ROB']],
+    ['?district=3', ['F-ADDR', 'F-ROB']],
+    ['?ward=4', ['F-BURG']],
+    ['?from=2026-08-10T18:00:00Z', ['F-COUNTY', 'F-ADDR', 'F-BURG']],
+    ['?from=2026-08-10T18:00:00Z&to=2026-08-10T19:00:00Z', ['F-ADDR', 'F-BURG']],
+    ['?q=u%20street', ['F-ADDR']],
+    ['?q=f-rob', ['F-ROB']],
+    ['?q=homi', ['F-COUNTY']],
+    ['?q=100%25', []],
+    ['?q=_', []],
+    ['?bbox=-77.05,38.89,-77.02,38.91', ['F-ROB']],
+    ['?bbox=-77.05,38.85,-76.95,38.99&status=open', ['F-COUNTY', 'F-ROB']],
+    ['?district=3&type=ROBBERY&maxPriority=2&status=open', ['F-ROB']],
+  ])('filters %s', async (query, expected) => {
+    const { names, total } = await list(query);
+    expect(names).toEqual(expected);
+    expect(total).toBe(expected.length);
+  });
+
+  it('pages with limit and offset and still gives the total', async () => {
+    expect(await list('?limit=2')).toEqual({ names: ['F-COUNTY', 'F-ADDR'], total: 4 });
+    expect(await list('?limit=2&offset=2')).toEqual({ names: ['F-BURG', 'F-ROB'], total: 4 });
+    expect(await list('?limit=2&offset=10')).toEqual({ names: [], total: 4 });
+  });
+
+  it.each([
+    ['?bbox=1,2,3', /bbox: give four numbers/],
+    ['?bbox=a,b,c,d', /bbox: give four numbers/],
+    ['?bbox=-77,38.9,-78,39', /west is east of east/],
+    ['?bbox=-77,39,-76,38', /south is north of north/],
+    ['?bbox=-200,38,-76,39', /longitudes are -180..180/],
+    ['?from=2026-08-10T19:00:00Z&to=2026-08-10T18:00:00Z', /the range ends before it starts/],
+    ['?from=yesterday', /from/],
+    ['?maxPriority=9', /maxPriority/],
+    ['?type=,', /name at least one type/],
+    ['?status=pending', /status/],
+    ['?limit=0', /limit/],
+    ['?colour=red', /colour/],
+  ])('refuses %s with a 400 that says why', async (query, detail) => {
+    const res = await sut.app.inject({ method: 'GET', url: `/api/v1/incidents${query}`, headers: { cookie: operator.cookie } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().detail).toMatch(detail);
+  });
+
+  it('shows partners their own agency’s incidents only, and lets them only read', async () => {
+    expect(await list('', countyPartner)).toEqual({ names: ['F-COUNTY'], total: 1 });
+    expect(await list('?status=open', metroPartner)).toEqual({ names: ['F-ADDR', 'F-ROB'], total: 2 });
+    expect(await list('?type=HOMICIDE', metroPartner)).toEqual({ names: [], total: 0 });
+    const detail = (id: string, who: SignedIn) => sut.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: { cookie: who.cookie } });
+    expect((await detail(ids['F-COUNTY']!, countyPartner)).json().incident.externalId).toBe('F-COUNTY');
+    const hidden = await detail(ids['F-COUNTY']!, metroPartner);
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json().detail).toBe('that incident does not exist');
+    expect((await detail(ids['F-ROB']!, countyPartner)).statusCode).toBe(404);
+    expect((await detail(ids['F-COUNTY']!, operator)).statusCode).toBe(200);
+    // Read-only: no closing, no requests, no feed.
+    const write = (url: string, payload: object) => sut.app.inject({ method: 'POST', url, headers: countyPartner.headers, payload });
+    expect((await write(`/api/v1/incidents/${ids['F-COUNTY']}/close`, {})).statusCode).toBe(403);
+    expect((await write(`/api/v1/incidents/${ids['F-COUNTY']}/requests`, { purposeCode: 'criminal-investigation', reason: 'A partner wants footage of this.' })).statusCode).toBe(403);
+    expect((await write('/api/v1/incidents', { source: 'cad', externalId: 'P-1', type: 'X', priority: 3, occurredAt: '2026-08-10T19:00:00Z', location: { lat: 38.9, lng: -77.03 } })).statusCode).toBe(403);
   });
 });

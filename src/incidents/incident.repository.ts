@@ -1,5 +1,5 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
-import { and, asc, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
 
@@ -53,19 +53,59 @@ export interface IncidentFilter {
   status?: IncidentStatus | undefined;
   since?: Date | undefined;
   source?: string | undefined;
+  /** Any of these types (compared in upper case). */
+  types?: readonly string[] | undefined;
+  /** Priority 1 up to this (1 is highest). */
+  maxPriority?: number | undefined;
+  district?: string | undefined;
+  ward?: string | undefined;
+  /** On occurredFrom, both ends included. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Part of the external id, type or address, any case. */
+  text?: string | undefined;
+  /** west, south, east, north (degrees). */
+  bbox?: readonly [number, number, number, number] | undefined;
+  /** Only this agency's incidents (partners). */
+  agencyId?: string | undefined;
 }
 
-export async function listIncidents(q: Queryable, f: IncidentFilter, limit: number, offset = 0): Promise<(Incident & { matchCount: number })[]> {
+function conditions(f: IncidentFilter): SQL | undefined {
   const conds: SQL[] = [];
   if (f.status) conds.push(eq(incidents.status, f.status));
   if (f.since) conds.push(gte(incidents.occurredFrom, f.since));
   if (f.source) conds.push(eq(incidents.source, f.source));
+  if (f.types?.length) conds.push(inArray(sql`upper(${incidents.type})`, f.types.map((t) => t.toUpperCase())));
+  if (f.maxPriority !== undefined) conds.push(lte(incidents.priority, f.maxPriority));
+  if (f.district) conds.push(eq(incidents.district, f.district));
+  if (f.ward) conds.push(eq(incidents.ward, f.ward));
+  if (f.from) conds.push(gte(incidents.occurredFrom, f.from));
+  if (f.to) conds.push(lte(incidents.occurredFrom, f.to));
+  if (f.text) {
+    const pattern = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(or(sql`${incidents.externalId} ilike ${pattern}`, sql`${incidents.type} ilike ${pattern}`, sql`${incidents.address} ilike ${pattern}`)!);
+  }
+  if (f.bbox) {
+    const [w, s, e, n] = f.bbox;
+    conds.push(between(incidents.lng, w, e), between(incidents.lat, s, n));
+  }
+  if (f.agencyId) conds.push(eq(incidents.agencyId, f.agencyId));
+  return conds.length ? and(...conds) : undefined;
+}
+
+export async function listIncidents(q: Queryable, f: IncidentFilter, limit: number, offset = 0): Promise<(Incident & { matchCount: number })[]> {
   const rows = await q
     .select({ incident: incidents, matchCount: sql<number>`(select count(*)::int from incident_matches m where m.incident_id = ${incidents.id})` })
     .from(incidents)
-    .where(conds.length ? and(...conds) : undefined)
+    .where(conditions(f))
     .orderBy(desc(incidents.occurredFrom), desc(incidents.id))
     .limit(limit)
     .offset(offset);
   return rows.map((r) => ({ ...r.incident, matchCount: r.matchCount }));
+}
+
+/** How many incidents the filter selects (the list's total, for paging). */
+export async function countIncidents(q: Queryable, f: IncidentFilter): Promise<number> {
+  const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(incidents).where(conditions(f));
+  return row?.n ?? 0;
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requirePrincipal } from '../http/access.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
-import { invalid, notFound } from '../errors.js';
+import { invalid } from '../errors.js';
 import { actorOf } from '../staff/staff.routes.js';
 import * as repo from './incident.repository.js';
 import { incidentView } from './incident.views.js';
@@ -12,9 +12,12 @@ import { PURPOSE_CODES, type PurposeCode } from '../db/schema.js';
 import { requestsOfIncident } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
 import { decodeEido } from './decoders/eido.js';
+import { agencyLimit, visibleIncident } from './incident-access.js';
 
 const feed = { roles: ['operator', 'supervisor', 'admin'] as const, apiKey: true };
 const floor = { roles: ['operator', 'supervisor', 'admin'] as const };
+/** Reading: floor staff, and partners for their own agency's incidents. */
+const readers = { roles: ['operator', 'supervisor', 'admin', 'partner'] as const };
 
 const Location = Type.Union([
   Type.Object(
@@ -109,35 +112,67 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/incidents',
     {
-      config: { access: floor },
+      config: { access: readers },
       schema: {
         tags: ['incidents'],
-        summary: 'Incidents, newest first',
+        summary: 'Incidents, newest first, filtered, with the total the filter selects',
+        description:
+          'Every filter narrows the list: type is a comma-separated list of types; from/to bound occurredFrom (ISO date-times, both included); q matches part of the external id, type or address in any case; bbox is west,south,east,north in degrees. Partners see only their own agency’s incidents.',
         querystring: Type.Object(
           {
             status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
-            since: Type.Optional(Type.String({ format: 'date-time' })),
+            type: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'e.g. "ROBBERY,BURGLARY"' })),
+            maxPriority: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'priority 1 up to this' })),
+            district: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            ward: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            bbox: Type.Optional(Type.String({ maxLength: 120, description: 'west,south,east,north' })),
+            since: Type.Optional(Type.String({ format: 'date-time', description: 'same as from (kept for older clients)' })),
             source: Type.Optional(Type.String({ maxLength: 60 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
             offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
           },
           { additionalProperties: false },
         ),
+        response: { ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const q = request.query;
-      const rows = await repo.listIncidents(db, { status: q.status, since: q.since ? new Date(q.since) : undefined, source: q.source }, q.limit ?? 200, q.offset ?? 0);
-      return { incidents: rows.map(incidentView) };
+      const from = q.from ? new Date(q.from) : undefined;
+      const to = q.to ? new Date(q.to) : undefined;
+      if (from && to && to < from) throw invalid('/querystring/to: the range ends before it starts', [{ pointer: '/querystring/to', message: 'before from' }]);
+      const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
+      if (q.type !== undefined && !types?.length) throw invalid('/querystring/type: name at least one type', [{ pointer: '/querystring/type', message: 'empty' }]);
+      const filter: repo.IncidentFilter = {
+        status: q.status,
+        types,
+        maxPriority: q.maxPriority,
+        district: q.district,
+        ward: q.ward,
+        from,
+        to,
+        since: q.since ? new Date(q.since) : undefined,
+        source: q.source,
+        text: q.q?.trim() || undefined,
+        bbox: q.bbox !== undefined ? parseBbox(q.bbox) : undefined,
+        agencyId: agencyLimit(requirePrincipal(request)),
+      };
+      const [rows, total] = await Promise.all([repo.listIncidents(db, filter, q.limit ?? 200, q.offset ?? 0), repo.countIncidents(db, filter)]);
+      return { incidents: rows.map(incidentView), total };
     },
   );
 
   app.get(
     '/incidents/:id',
-    { config: { access: floor }, schema: { tags: ['incidents'], summary: 'An incident with its ranked cameras and change history', params: IdParams } },
+    {
+      config: { access: readers },
+      schema: { tags: ['incidents'], summary: 'An incident with its ranked cameras, change history and footage requests (partners: their own agency’s)', params: IdParams, response: { ...errorResponses(400, 401, 403, 404) } },
+    },
     async (request) => {
-      const incident = await repo.findIncident(db, request.params.id);
-      if (!incident) throw notFound('that incident');
+      const incident = await visibleIncident(db, requirePrincipal(request), request.params.id);
       const [matches, changes, requests] = await Promise.all([repo.matchesOf(db, incident.id), repo.changesOf(db, incident.id), requestsOfIncident(db, incident.id)]);
       return {
         incident: incidentView(incident),
@@ -182,3 +217,16 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => incidentView(await incidents.close(request.params.id, actorOf(requirePrincipal(request), request.id))),
   );
 };
+
+/** "w,s,e,n" in degrees → a box; a 400 that says what is wrong otherwise. */
+export function parseBbox(text: string): [number, number, number, number] {
+  const parts = text.split(',').map((p) => p.trim());
+  const nums = parts.map(Number);
+  const bad = (message: string) => invalid(`/querystring/bbox: ${message}`, [{ pointer: '/querystring/bbox', message }]);
+  if (parts.length !== 4 || parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) throw bad('give four numbers: west,south,east,north');
+  const [w, s, e, n] = nums as [number, number, number, number];
+  if (w < -180 || e > 180 || s < -90 || n > 90) throw bad('longitudes are -180..180 and latitudes -90..90');
+  if (w > e) throw bad('west is east of east (a box across the antimeridian is not supported)');
+  if (s > n) throw bad('south is north of north');
+  return [w, s, e, n];
+}
