@@ -188,6 +188,7 @@ describe('CameraConnect (browser)', () => {
     const { page, problems } = supervisor;
     await signInFirstTime(page, 'sam');
     const panel = page.getByRole('complementary');
+    await panel.getByRole('tab', { name: 'Camera review' }).click();
     await panel.getByRole('heading', { name: /Review queue/ }).waitFor();
     // The city's cameras load onto the map, and the map keeps answering.
     const started = Date.now();

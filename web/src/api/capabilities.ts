@@ -1,11 +1,10 @@
 // What this server offers the floor, read once from its OpenAPI document (GET /openapi.json, public). The floor's
 // parts arrive one at a time; a part whose route is not there shows a plain "not available" state instead of
-// asking for it (and logging a 404 on every screen).
+// asking for it (and logging a 404 on every screen). The live WebSocket is not in the document: the floor simply
+// tries it (see floor/useLive.ts).
 import { api } from './http';
 
 export interface Capabilities {
-  /** WebSocket GET /api/v1/live (contract B); without it the floor polls. */
-  live: boolean;
   /** GET /api/v1/alerts and its actions (contract C). */
   alerts: boolean;
   /** GET /api/v1/colleagues (contract C): whom an alert can be assigned to. */
@@ -20,7 +19,7 @@ export interface Capabilities {
   cancelRequest: boolean;
 }
 
-export const NOTHING: Capabilities = { live: false, alerts: false, colleagues: false, timeline: false, notes: false, incidentFilters: false, cancelRequest: false };
+export const NOTHING: Capabilities = { alerts: false, colleagues: false, timeline: false, notes: false, incidentFilters: false, cancelRequest: false };
 
 interface OpenApiDocument {
   paths?: Record<string, Record<string, { parameters?: { name?: string; in?: string }[] } | undefined> | undefined>;
@@ -31,7 +30,6 @@ export function capabilitiesOf(doc: OpenApiDocument): Capabilities {
   const has = (path: string, method = 'get') => paths[path]?.[method] !== undefined;
   const incidentParams = paths['/api/v1/incidents']?.get?.parameters ?? [];
   return {
-    live: has('/api/v1/live'),
     alerts: has('/api/v1/alerts') && has('/api/v1/alerts/{id}/ack', 'post'),
     colleagues: has('/api/v1/colleagues'),
     timeline: has('/api/v1/incidents/{id}/timeline'),

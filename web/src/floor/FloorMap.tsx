@@ -1,159 +1,104 @@
-// The floor's live map (F1): verified cameras from GET /api/v1/cameras/map.geojson on the offline base, grouped
-// at city zoom and drawn with their fields of view from street zoom, and the camera being reviewed, if any.
+// The floor's live map (F1) on the offline base or a configured style: district or ward outlines, verified cameras
+// (grouped at city zoom, with their fields of view from street zoom), the view's incidents, the open incident
+// with its ranked cameras, and the camera under review. Data comes in through props; the layers are set up once
+// per map, in drawing order, and each hook keeps its own sources current.
 import { useEffect, useRef, useState } from 'react';
-import maplibregl, { type Map as MapLibreMap, type MapGeoJSONFeature, type MapLayerMouseEvent } from 'maplibre-gl';
-import type { FeatureCollection, Point } from 'geojson';
-import { api, ApiError } from '../api/http';
-import type { CameraView, MapCameraProperties } from '../api/cameras';
+import type { Map as MapLibreMap, MapGeoJSONFeature } from 'maplibre-gl';
+import { ApiError } from '../api/http';
+import type { AreasView } from '../api/areas';
+import type { CameraView } from '../api/cameras';
 import { loadPublicConfig, type PublicConfig } from '../map/publicConfig';
 import { useBaseMap } from '../map/useBaseMap';
-import { addCameraLayers, setCameras, setSelected, setWedges, TIER_COLORS, WEDGE_ZOOM, wedgesInView, type CameraFeature } from './cameraLayers';
+import { addAreaLayers, setAreas } from './areaLayers';
+import { addCameraLayers } from './cameraLayers';
+import { addIncidentLayers } from './incidentLayers';
+import { MapLegend, TIER_NAMES } from './MapLegend';
+import { STATE_LABELS, type CameraRequestState } from './requestStates';
+import { age, count } from './format';
+import { useCameraLayer } from './useCameraLayer';
+import type { CameraCollection } from './useCameras';
+import { useIncidentLayer, type IncidentLayerProps } from './useIncidentLayer';
+import { useMapTooltip } from './useMapTooltip';
+import type { MapView, Outlines } from './view';
 import './FloorMap.css';
 
-type CameraCollection = FeatureCollection<Point, MapCameraProperties>;
-
-interface FloorMapProps {
-  /** The signed-in roles may see the camera registry (operator, supervisor, admin); others get the base map. */
+interface FloorMapProps extends Omit<IncidentLayerProps, 'stayFor'> {
+  /** The signed-in roles may see the camera registry (operator, supervisor, admin); others get no cameras. */
   showCameras: boolean;
-  /** Changes whenever the verified cameras may have changed (a review decision): the map fetches them again. */
-  camerasVersion: number;
+  cameras: CameraCollection | undefined;
   /** The camera picked in the review queue: flown to and drawn with its wedge. */
-  selected?: CameraView | undefined;
+  reviewing?: CameraView | undefined;
+  areas: AreasView | undefined;
+  outlines: Outlines;
+  onOutlinesChange(outlines: Outlines): void;
+  areaFilter: { district?: string | undefined; ward?: string | undefined };
+  /** Where the map starts (a shared link), and whether to stay there when the linked incident opens. */
+  initialView: MapView | undefined;
+  stayFor: string | undefined;
+  /** The map was moved by someone (not by opening an incident). */
+  onViewChange(view: MapView): void;
+  error?: string | undefined;
 }
 
-const TIER_NAMES: Record<string, string> = { registered: 'Registered', integrated: 'Integrated (live view)', city: 'City' };
-const count = new Intl.NumberFormat();
+const TOOLTIP_LAYERS = ['incidents', 'incident-cameras', 'camera-clusters', 'camera-points'];
 
-export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProps) {
+export function FloorMap(props: FloorMapProps) {
+  const { showCameras, cameras, reviewing, areas, outlines, onOutlinesChange, areaFilter, initialView, onViewChange, error: dataError } = props;
   const container = useRef<HTMLDivElement>(null);
   const [config, setConfig] = useState<PublicConfig>();
-  const [error, setError] = useState<string>();
-  const [total, setTotal] = useState<number>();
-  const map = useBaseMap(container, config, { navigation: 'top-right', scale: 'bottom-right', locale: { 'Map.Title': 'Live map of cameras' } });
-  const cameras = useRef<CameraFeature[]>([]);
-  const wedgesDrawn = useRef(false);
-
-  /** The wedges of the cameras in view. Below street zoom there are none: once cleared, panning sends nothing. */
-  function drawWedges(on: MapLibreMap) {
-    const wedges = wedgesInView(on.getBounds(), on.getZoom(), cameras.current);
-    if (!wedges.features.length && !wedgesDrawn.current) return;
-    wedgesDrawn.current = wedges.features.length > 0;
-    setWedges(on, wedges);
-  }
+  const [configError, setConfigError] = useState<string>();
+  const initial = useRef(initialView);
+  const map = useBaseMap(container, config, {
+    navigation: 'top-right',
+    scale: 'bottom-right',
+    locale: { 'Map.Title': 'Live map of incidents and cameras' },
+    ...(initial.current ? { view: initial.current } : {}),
+  });
+  const [ready, setReady] = useState<MapLibreMap>();
 
   useEffect(() => {
-    loadPublicConfig().then(setConfig, (err: unknown) => setError(err instanceof ApiError ? err.detail : String(err)));
+    loadPublicConfig().then(setConfig, (err: unknown) => setConfigError(err instanceof ApiError ? err.detail : String(err)));
   }, []);
 
-  // Layers, the wedges that follow the view, and the hover tooltip: once per map.
+  // The layers, once per map, bottom to top.
   useEffect(() => {
     if (!map) return;
+    addAreaLayers(map);
     addCameraLayers(map);
-    const refreshWedges = () => drawWedges(map);
-    const tooltip = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12, className: 'map-tooltip' });
-    const onHover = (e: MapLayerMouseEvent) => {
-      const f = e.features?.[0];
-      if (!f) return;
-      map.getCanvas().style.cursor = 'pointer';
-      tooltip.setLngLat(e.lngLat).setText(describe(f)).addTo(map);
-    };
-    const onLeave = () => {
-      map.getCanvas().style.cursor = '';
-      tooltip.remove();
-    };
-    // A group opens by zooming in to where it splits.
-    const onClusterClick = async (e: MapLayerMouseEvent) => {
-      const f = e.features?.[0];
-      const source = map.getSource('cameras') as maplibregl.GeoJSONSource | undefined;
-      if (!f || !source || f.geometry.type !== 'Point') return;
-      const zoom = await source.getClusterExpansionZoom(f.properties.cluster_id as number);
-      map.easeTo({ center: f.geometry.coordinates as [number, number], zoom: Math.min(zoom, WEDGE_ZOOM + 1) });
-    };
-    map.on('moveend', refreshWedges);
-    for (const layer of ['camera-clusters', 'camera-points']) {
-      map.on('mousemove', layer, onHover);
-      map.on('mouseleave', layer, onLeave);
-    }
-    map.on('click', 'camera-clusters', onClusterClick);
-    return () => {
-      tooltip.remove();
-      map.off('moveend', refreshWedges);
-      for (const layer of ['camera-clusters', 'camera-points']) {
-        map.off('mousemove', layer, onHover);
-        map.off('mouseleave', layer, onLeave);
-      }
-      map.off('click', 'camera-clusters', onClusterClick);
-    };
+    addIncidentLayers(map);
+    // The map object hangs on its element, for the browser tests and benches that read its sources.
+    (map.getContainer() as HTMLElement & { maplibre?: MapLibreMap }).maplibre = map;
+    setReady(map);
+    return () => setReady(undefined);
   }, [map]);
 
-  // The cameras, on first show and after every change of version.
+  useCameraLayer(ready, showCameras ? cameras : undefined, reviewing);
+  useIncidentLayer(ready, props);
+  const { district, ward } = areaFilter;
   useEffect(() => {
-    if (!map || !showCameras) return;
-    let live = true;
-    api.get<CameraCollection>('/api/v1/cameras/map.geojson').then(
-      (data) => {
-        if (!live) return;
-        cameras.current = data.features;
-        setCameras(map, data);
-        drawWedges(map);
-        setTotal(data.features.length);
-        setError(undefined);
-      },
-      (err: unknown) => live && setError(`Cameras could not be loaded: ${err instanceof ApiError ? err.detail : String(err)}`),
-    );
-    return () => {
-      live = false;
+    if (ready) setAreas(ready, areas, outlines, { district, ward });
+  }, [ready, areas, outlines, district, ward]);
+  useMapTooltip(ready, TOOLTIP_LAYERS, describe);
+
+  // Moves made by someone (drag, wheel, keys, the zoom buttons) go into the address; moves made by the page do not.
+  const onViewChangeRef = useRef(onViewChange);
+  onViewChangeRef.current = onViewChange;
+  useEffect(() => {
+    if (!ready) return;
+    const onMoveEnd = (e: { originalEvent?: unknown }) => {
+      if (!e.originalEvent) return;
+      const c = ready.getCenter();
+      onViewChangeRef.current({ lat: c.lat, lng: c.lng, zoom: ready.getZoom() });
     };
-  }, [map, showCameras, camerasVersion]);
+    ready.on('moveend', onMoveEnd);
+    return () => void ready.off('moveend', onMoveEnd);
+  }, [ready]);
 
-  // The camera under review: drawn, and flown to.
-  const selectedId = selected?.id;
-  const lat = selected?.location.lat;
-  const lng = selected?.location.lng;
-  const bearingDeg = selected?.bearingDeg;
-  const fovDeg = selected?.fovDeg;
-  const rangeM = selected?.rangeM;
-  useEffect(() => {
-    if (!map) return;
-    if (selectedId === undefined || lat === undefined || lng === undefined) return setSelected(map, undefined);
-    setSelected(map, { id: selectedId, lat, lng, bearingDeg: bearingDeg ?? 0, fovDeg: fovDeg ?? 360, rangeM: rangeM ?? 0 });
-    const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    map.flyTo({ center: [lng, lat], zoom: Math.max(17, map.getZoom()), animate: !reduceMotion });
-  }, [map, selectedId, lat, lng, bearingDeg, fovDeg, rangeM]);
-
+  const error = configError ?? dataError;
   return (
     <div className="floor-map">
-      <div ref={container} className="floor-map-canvas" />
-      {showCameras && (
-        <div className="map-legend" role="group" aria-labelledby="legend-title">
-          <p id="legend-title" className="legend-title">
-            Verified cameras
-          </p>
-          <ul>
-            {/* The swatches' colours are in FloorMap.css, the same as TIER_COLORS, CLUSTER_COLOR and SELECTED_COLOR. */}
-            {Object.keys(TIER_COLORS).map((tier) => (
-              <li key={tier}>
-                <span className={`swatch swatch-${tier}`} aria-hidden="true" />
-                {TIER_NAMES[tier]}
-              </li>
-            ))}
-            <li>
-              <span className="swatch swatch-group" aria-hidden="true" />
-              Group (larger: more cameras)
-            </li>
-            {selected && (
-              <li>
-                <span className="swatch swatch-selected" aria-hidden="true" />
-                Under review
-              </li>
-            )}
-          </ul>
-          <p className="legend-note">Fields of view from zoom {WEDGE_ZOOM}.</p>
-          <p role="status" className="legend-count">
-            {total === undefined ? 'Loading cameras…' : `${count.format(total)} on the map`}
-          </p>
-        </div>
-      )}
+      <div ref={container} className="floor-map-canvas" data-testid="floor-map" />
+      <MapLegend showCameras={showCameras} cameraCount={cameras?.features.length} reviewing={!!reviewing} incidentOpen={!!props.selected} outlines={outlines} onOutlinesChange={onOutlinesChange} areasLoaded={!!areas} />
       {error && (
         <p role="alert" className="message message-alert map-error">
           {error}
@@ -163,8 +108,18 @@ export function FloorMap({ showCameras, camerasVersion, selected }: FloorMapProp
   );
 }
 
-function describe(f: MapGeoJSONFeature): string {
+function describe(f: MapGeoJSONFeature): string | undefined {
   const p = f.properties;
-  if (p.cluster) return `${count.format(Number(p.point_count))} cameras: click to zoom in`;
-  return `${TIER_NAMES[String(p.tier)] ?? String(p.tier)} · ${String(p.kind)} · ${Math.round(Number(p.rangeM))} m · ${String(p.retentionDays)} days kept`;
+  switch (f.layer.id) {
+    case 'incidents':
+      return `${String(p.type)} · P${String(p.p)} · ${age(String(p.occurredFrom), Date.now())} ago · ${count(Number(p.matchCount))} camera${Number(p.matchCount) === 1 ? '' : 's'} nearby${p.closed === 1 ? ' · closed' : ''}`;
+    case 'incident-cameras':
+      return `Ranked camera ${String(p.rank)} · ${Math.round(Number(p.distanceM))} m · ${STATE_LABELS[p.state as CameraRequestState] ?? String(p.state)}`;
+    case 'camera-clusters':
+      return `${count(Number(p.point_count))} cameras: click to zoom in`;
+    case 'camera-points':
+      return `${TIER_NAMES[String(p.tier)] ?? String(p.tier)} · ${String(p.kind)} · ${Math.round(Number(p.rangeM))} m · ${String(p.retentionDays)} days kept`;
+    default:
+      return undefined;
+  }
 }

@@ -51,10 +51,12 @@ export function addCameraLayers(map: MapLibreMap): void {
     source: 'cameras',
     filter: ['has', 'point_count'],
     paint: {
+      // Quieter than the incidents drawn over them: the cameras are the backdrop of the floor.
       'circle-color': CLUSTER_COLOR,
-      'circle-opacity': 0.55,
+      'circle-opacity': 0.3,
       'circle-stroke-color': '#c8d8ea',
-      'circle-stroke-width': 1.5,
+      'circle-stroke-opacity': 0.55,
+      'circle-stroke-width': 1,
       // Sized by how many cameras the group holds: 2–9, 10–99, 100–999, 1000 and more.
       'circle-radius': ['step', ['get', 'point_count'], 9, 10, 13, 100, 18, 1000, 24],
     },

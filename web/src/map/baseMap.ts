@@ -116,6 +116,8 @@ export interface BaseMapOptions {
   locale?: Record<string, string>;
   /** Start showing this box (west, south, east, north) instead of the whole service area. */
   bounds?: Bbox;
+  /** Start at this centre and zoom instead (a shared link's view); kept as is when the map changes size. */
+  view?: { lng: number; lat: number; zoom: number };
 }
 
 /**
@@ -127,10 +129,11 @@ export function createBaseMap(container: HTMLElement, config: PublicConfig, opti
   const offline = !config.mapStyleUrl;
   const interactive = options.interactive ?? true;
   const start = options.bounds ? { bounds: options.bounds as LngLatBoundsLike, fitBoundsOptions: { padding: 28, maxZoom: 18 } } : { bounds: bbox as LngLatBoundsLike, fitBoundsOptions: { padding: 16 } };
+  const view = options.view;
   const map = new maplibregl.Map({
     container,
     style: config.mapStyleUrl ?? offlineStyle(config),
-    ...start,
+    ...(view ? { center: [view.lng, view.lat] as [number, number], zoom: view.zoom } : start),
     maxBounds: padded(bbox, 0.5, 0.1) as LngLatBoundsLike,
     minZoom: 9,
     maxZoom: 20,
@@ -154,7 +157,7 @@ export function createBaseMap(container: HTMLElement, config: PublicConfig, opti
   // so the map is untouched while they are still those of the last fit.
   let fitted: { lng: number; lat: number; zoom: number } | undefined;
   const remember = () => (fitted = { ...map.getCenter(), zoom: map.getZoom() });
-  map.once('load', remember);
+  if (!view) map.once('load', remember);
   map.on('resize', () => {
     const c = map.getCenter();
     if (!fitted || Math.abs(c.lng - fitted.lng) > 1e-9 || Math.abs(c.lat - fitted.lat) > 1e-9 || Math.abs(map.getZoom() - fitted.zoom) > 1e-9) return;
