@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InProcessEventBus, type EventBus, type FloorEvent, type PublishedEvent } from './event-bus.js';
 import { eventFrame, openStream, type ServerFrame, type Viewer } from './live-stream.js';
+import { DeferredFanout } from './live.routes.js';
+
+const nextTurn = () => new Promise((r) => setImmediate(r));
 
 const operator: Viewer = { roles: ['operator'], agencyId: 'hq' };
 const ev = (n: number, agencyId: string | null = 'a1'): FloorEvent => ({ type: 'incident.updated', agencyId, incidentId: `i${n}`, data: { n } });
@@ -93,6 +96,31 @@ describe('a live stream', () => {
         expect(c.seqs()).toEqual(expected);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('keeps those guarantees when delivery is deferred to a later turn, as the WebSocket hub does', async () => {
+    const inner = new InProcessEventBus(1000);
+    const fanout = new DeferredFanout(inner);
+    const c = collect();
+    await openStream(fanout, operator, undefined, c.send);
+    await inner.publish(ev(1));
+    expect(c.seqs()).toEqual([]); // the publisher is not held up by the sockets
+    await nextTurn();
+    expect(c.seqs()).toEqual([1]);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 5 }), async (flushed, waiting, back, later) => {
+        for (let i = 0; i < flushed; i++) await inner.publish(ev(i));
+        await nextTurn();
+        for (let i = 0; i < waiting; i++) await inner.publish(ev(50 + i)); // still in the fan-out's queue
+        const after = Math.max(0, inner.lastSeq() - back);
+        const s = collect();
+        await openStream(fanout, operator, after, s.send);
+        for (let i = 0; i < later; i++) await inner.publish(ev(100 + i));
+        await nextTurn();
+        expect(s.seqs()).toEqual(Array.from({ length: inner.lastSeq() - after }, (_, i) => after + 1 + i));
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -13,7 +13,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppError } from '../errors.js';
 import { requirePrincipal } from '../http/access.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { EventBus, PublishedEvent } from './event-bus.js';
+import type { EventBus, FloorEvent, PublishedEvent } from './event-bus.js';
 import { openStream, type ServerFrame, type Viewer } from './live-stream.js';
 
 export const LIVE_ROLES = ['operator', 'supervisor', 'admin', 'partner'] as const;
@@ -30,6 +30,58 @@ interface Connection {
   alive: boolean;
   closing: boolean;
   stop?: () => void;
+}
+
+/**
+ * Relays the bus to this instance's connections on a later turn of the event loop, in order, so that publishing
+ * (and the request that published, e.g. a CAD feed's POST) does not wait for hundreds of socket writes.
+ * since() and lastSeq() pass through; a stream skips anything it has already handled, so the delay cannot cause
+ * a gap or a duplicate.
+ */
+export class DeferredFanout implements EventBus {
+  #queue: PublishedEvent[] = [];
+  #scheduled = false;
+  readonly #handlers = new Set<(event: PublishedEvent) => void>();
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly bus: EventBus) {
+    this.#unsubscribe = bus.subscribe((e) => {
+      this.#queue.push(e);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.#scheduled = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const e of queue) for (const handler of this.#handlers) handler(e);
+  }
+
+  publish(event: FloorEvent): Promise<PublishedEvent> {
+    return this.bus.publish(event);
+  }
+
+  subscribe(handler: (event: PublishedEvent) => void): () => void {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  since(seq: number): Promise<PublishedEvent[] | undefined> {
+    return this.bus.since(seq);
+  }
+
+  lastSeq(): number {
+    return this.bus.lastSeq();
+  }
+
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    this.#handlers.clear();
+  }
 }
 
 /** Each event's frame as UTF-8 bytes, encoded once however many connections it goes to. */
@@ -52,8 +104,10 @@ export class LiveHub {
   readonly #clients: Gauge;
   readonly #sent: Counter;
   readonly #closed: Counter<'reason'>;
+  readonly #fanout: DeferredFanout;
 
   constructor(private readonly opts: HubOptions) {
+    this.#fanout = new DeferredFanout(opts.bus);
     this.#clients = new Gauge({ name: 'watchfloor_live_clients', help: 'Open live-floor WebSocket connections on this instance.', registers: [opts.registry] });
     this.#sent = new Counter({ name: 'watchfloor_live_events_sent_total', help: 'Floor events sent to live WebSocket clients.', registers: [opts.registry] });
     this.#closed = new Counter({
@@ -96,7 +150,7 @@ export class LiveHub {
       if ((msg as { kind?: unknown } | null)?.kind === 'ping') this.send(conn, JSON.stringify({ kind: 'pong' } satisfies ServerFrame));
     });
     try {
-      const stop = await openStream(this.opts.bus, viewer, after, (text, event) => {
+      const stop = await openStream(this.#fanout, viewer, after, (text, event) => {
         if (!event) return this.send(conn, text);
         let bytes = frameBytes.get(event);
         if (!bytes) frameBytes.set(event, (bytes = Buffer.from(text)));
@@ -160,6 +214,7 @@ export class LiveHub {
 
   closeAll(): void {
     clearInterval(this.#timer);
+    void this.#fanout.close();
     for (const conn of this.#connections) this.close(conn, CLOSE_GOING_AWAY, 'The server is stopping; reconnect shortly.', 'shutdown');
   }
 }
