@@ -8,6 +8,8 @@ import type { AlertsState } from './useAlerts';
 
 interface AlertQueueProps {
   state: AlertsState;
+  /** Partners see the queue; the actions are the center's. */
+  canAct: boolean;
   colleagues: Colleague[] | undefined;
   mine: boolean;
   onMineChange(mine: boolean): void;
@@ -24,7 +26,7 @@ export const SNOOZE_CHOICES = [
   { minutes: 240, label: '4 hours' },
 ];
 
-export function AlertQueue({ state, colleagues, mine, onMineChange, cursorId, onCursor, onOpenIncident, now, announce }: AlertQueueProps) {
+export function AlertQueue({ state, canAct, colleagues, mine, onMineChange, cursorId, onCursor, onOpenIncident, now, announce }: AlertQueueProps) {
   const mineId = useId();
   const { alerts, error, available } = state;
   const current = cursorId && alerts?.some((a) => a.id === cursorId) ? cursorId : alerts?.[0]?.id;
@@ -52,7 +54,7 @@ export function AlertQueue({ state, colleagues, mine, onMineChange, cursorId, on
       {alerts && alerts.length > 0 && (
         <ul className="alerts">
           {alerts.map((a) => (
-            <AlertItem key={a.id} alert={a} state={state} colleagues={colleagues} cursor={a.id === current} onCursor={() => onCursor(a.id)} onOpenIncident={onOpenIncident} now={now} announce={announce} />
+            <AlertItem key={a.id} alert={a} state={state} canAct={canAct} colleagues={colleagues} cursor={a.id === current} onCursor={() => onCursor(a.id)} onOpenIncident={onOpenIncident} now={now} announce={announce} />
           ))}
         </ul>
       )}
@@ -63,6 +65,7 @@ export function AlertQueue({ state, colleagues, mine, onMineChange, cursorId, on
 interface AlertItemProps {
   alert: AlertView;
   state: AlertsState;
+  canAct: boolean;
   colleagues: Colleague[] | undefined;
   cursor: boolean;
   onCursor(): void;
@@ -71,7 +74,7 @@ interface AlertItemProps {
   announce(text: string): void;
 }
 
-function AlertItem({ alert: a, state, colleagues, cursor, onCursor, onOpenIncident, now, announce }: AlertItemProps) {
+function AlertItem({ alert: a, state, canAct, colleagues, cursor, onCursor, onOpenIncident, now, announce }: AlertItemProps) {
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -111,7 +114,7 @@ function AlertItem({ alert: a, state, colleagues, cursor, onCursor, onOpenIncide
         {a.status === 'acknowledged' && a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy.name}`}
       </p>
       <div className="alert-actions">
-        {a.status === 'open' && (
+        {canAct && a.status === 'open' && (
           <button type="button" className="button-small" disabled={busy} onClick={() => run(() => state.acknowledge(a.id), `Acknowledged: ${a.title}.`)} aria-keyshortcuts="a">
             Acknowledge
           </button>
@@ -121,40 +124,44 @@ function AlertItem({ alert: a, state, colleagues, cursor, onCursor, onOpenIncide
             Open
           </button>
         )}
-        <label htmlFor={`${id}-more`} className="visually-hidden">
-          Assign or snooze “{a.title}”
-        </label>
-        <select
-          id={`${id}-more`}
-          className="select-small"
-          value=""
-          disabled={busy}
-          onChange={(e) => {
-            const [what, value] = e.target.value.split(':') as [string, string];
-            if (what === 'snooze' && value === 'custom') return setCustom(true);
-            if (what === 'snooze') return void snooze(Number(value));
-            const who = colleagues?.find((c) => c.id === value);
-            if (what === 'assign' && who) void run(() => state.assign(a.id, who.id), `Assigned to ${who.name}: ${a.title}.`);
-          }}
-        >
-          <option value="">Assign, snooze…</option>
-          <optgroup label="Assign to">
-            {colleagues?.map((c) => (
-              <option key={c.id} value={`assign:${c.id}`}>
-                {c.name}
-              </option>
-            ))}
-            {!colleagues && <option disabled>Colleagues are not available</option>}
-          </optgroup>
-          <optgroup label="Snooze for">
-            {SNOOZE_CHOICES.map((c) => (
-              <option key={c.minutes} value={`snooze:${c.minutes}`}>
-                {c.label}
-              </option>
-            ))}
-            <option value="snooze:custom">Custom…</option>
-          </optgroup>
-        </select>
+        {canAct && (
+          <>
+            <label htmlFor={`${id}-more`} className="visually-hidden">
+              Assign or snooze “{a.title}”
+            </label>
+            <select
+              id={`${id}-more`}
+              className="select-small"
+              value=""
+              disabled={busy}
+              onChange={(e) => {
+                const [what, value] = e.target.value.split(':') as [string, string];
+                if (what === 'snooze' && value === 'custom') return setCustom(true);
+                if (what === 'snooze') return void snooze(Number(value));
+                const who = colleagues?.find((c) => c.id === value);
+                if (what === 'assign' && who) void run(() => state.assign(a.id, who.id), `Assigned to ${who.name}: ${a.title}.`);
+              }}
+            >
+              <option value="">Assign, snooze…</option>
+              <optgroup label="Assign to">
+                {colleagues?.map((c) => (
+                  <option key={c.id} value={`assign:${c.id}`}>
+                    {c.name}
+                  </option>
+                ))}
+                {!colleagues && <option disabled>Colleagues are not available</option>}
+              </optgroup>
+              <optgroup label="Snooze for">
+                {SNOOZE_CHOICES.map((c) => (
+                  <option key={c.minutes} value={`snooze:${c.minutes}`}>
+                    {c.label}
+                  </option>
+                ))}
+                <option value="snooze:custom">Custom…</option>
+              </optgroup>
+            </select>
+          </>
+        )}
       </div>
       {custom && (
         <form

@@ -119,6 +119,7 @@ export function incidentFeatures(incidents: readonly IncidentView[], windowEnd: 
         // Higher priorities and open incidents on top.
         sort: (i.status === 'open' ? 10 : 0) + (6 - i.priority),
         type: i.type,
+        ext: i.externalId,
         occurredFrom: i.occurredFrom,
         matchCount: i.matchCount ?? 0,
       },

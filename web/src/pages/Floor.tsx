@@ -36,6 +36,8 @@ export function Floor({ session }: { session: SessionView }) {
   const roles = user.roles;
   const reviews = roles.some((r) => r === 'supervisor' || r === 'admin');
   const seesCameras = reviews || roles.includes('operator');
+  /** Partners read the floor; asking for footage, notes, closing and alert actions are the center's. */
+  const canAct = seesCameras;
 
   const caps = useCapabilities();
   const { hub, connection, ready } = useLive();
@@ -50,7 +52,7 @@ export function Floor({ session }: { session: SessionView }) {
   const incidents = useIncidents({ filters: view.filters, sort: view.sort, now, hub, ready, serverFilters: !!caps?.incidentFilters, enabled: mayListIncidents && !!caps });
   const [mine, setMine] = useState(false);
   const alerts = useAlerts({ available: !!caps?.alerts, hub, ready, mine });
-  const { colleagues } = useColleagues(!!caps?.colleagues);
+  const { colleagues } = useColleagues(!!caps?.colleagues && canAct);
   const detail = useIncidentDetail(view.incidentId, hub);
   const timeline = useTimeline(view.incidentId, hub, !!caps?.timeline);
 
@@ -110,6 +112,7 @@ export function Floor({ session }: { session: SessionView }) {
 
   function acknowledgeFocused() {
     if (!alerts.available) return announce('The alert queue is not available on this server yet.');
+    if (!canAct) return announce('Your role reads alerts; acknowledging them is for the center’s staff.');
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-alert-id]')?.dataset.alertId;
     const queued = alerts.alerts ?? [];
     const target = queued.find((a) => a.id === focused) ?? queued.find((a) => a.id === alertCursor) ?? queued[0];
@@ -140,6 +143,7 @@ export function Floor({ session }: { session: SessionView }) {
         return;
       case 'requestAll':
         e.preventDefault();
+        if (!canAct) return announce('Your role reads incidents; asking for footage is for the center’s staff.');
         if (!view.incidentId) return announce('Open an incident first (Enter on the highlighted one).');
         panelRef.current?.requestAll();
         return;
@@ -212,7 +216,7 @@ export function Floor({ session }: { session: SessionView }) {
       <div className={`floor-body${view.incidentId ? ' with-panel' : ''}`}>
         <Sidebar
           alerts={
-            <AlertQueue state={alerts} colleagues={colleagues} mine={mine} onMineChange={setMine} cursorId={alertCursor} onCursor={setAlertCursor} onOpenIncident={openIncident} now={now} announce={announce} />
+            <AlertQueue state={alerts} canAct={canAct} colleagues={colleagues} mine={mine} onMineChange={setMine} cursorId={alertCursor} onCursor={setAlertCursor} onOpenIncident={openIncident} now={now} announce={announce} />
           }
           incidents={list}
           incidentsError={incidents.error}
@@ -265,6 +269,7 @@ export function Floor({ session }: { session: SessionView }) {
             reloadDetail={detail.reload}
             timeline={timeline}
             caps={caps ?? NOTHING}
+            canAct={canAct}
             cameraById={cameraById}
             hub={hub}
             now={now}

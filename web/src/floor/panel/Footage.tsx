@@ -10,11 +10,11 @@ import { concerns } from '../useIncidentDetail';
 import type { LiveHub } from '../useLive';
 import { FootagePlayer } from './FootagePlayer';
 
-function useEvidence(detail: IncidentDetail, hub: LiveHub) {
+function useEvidence(detail: IncidentDetail, hub: LiveHub, enabled: boolean) {
   const [byRequest, setByRequest] = useState<ReadonlyMap<string, EvidenceView[]>>(new Map());
   const [error, setError] = useState<string>();
   const incidentId = detail.incident.id;
-  const answered = detail.requests
+  const answered = (enabled ? detail.requests : [])
     .filter((r) => r.status === 'answered')
     .map((r) => r.id)
     .join(',');
@@ -54,9 +54,10 @@ function useEvidence(detail: IncidentDetail, hub: LiveHub) {
   return { byRequest, error };
 }
 
-export function Footage({ detail, hub, now }: { detail: IncidentDetail; hub: LiveHub; now: number }) {
+/** `showFiles`: the files and the player are for the center's staff (partners see the requests only). */
+export function Footage({ detail, hub, now, showFiles }: { detail: IncidentDetail; hub: LiveHub; now: number; showFiles: boolean }) {
   const id = useId();
-  const { byRequest, error } = useEvidence(detail, hub);
+  const { byRequest, error } = useEvidence(detail, hub, showFiles);
   const [playing, setPlaying] = useState<string>();
   const rankOf = new Map(detail.matches.map((m) => [m.cameraId, m.rank]));
   const files = [...byRequest.values()].flat();

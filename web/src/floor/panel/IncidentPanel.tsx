@@ -32,6 +32,8 @@ interface IncidentPanelProps {
   reloadDetail(): Promise<void>;
   timeline: { entries: TimelineEntry[] | undefined; error: string | undefined; reload(): Promise<void> };
   caps: Capabilities;
+  /** Operators, supervisors and admins ask for footage, note and close; partners read. */
+  canAct: boolean;
   cameraById: ReadonlyMap<string, CameraFeature>;
   hub: LiveHub;
   now: number;
@@ -41,7 +43,7 @@ interface IncidentPanelProps {
 }
 
 export function IncidentPanel(props: IncidentPanelProps) {
-  const { ref, incidentId, listed, detail, detailError, reloadDetail, timeline, caps, cameraById, hub, now, onClose, onIncidentChanged, announce } = props;
+  const { ref, incidentId, listed, detail, detailError, reloadDetail, timeline, caps, canAct, cameraById, hub, now, onClose, onIncidentChanged, announce } = props;
   const titleId = useId();
   const incident = detail?.incident ?? listed;
   const form = useRequestForm(incident);
@@ -119,7 +121,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
         )}
         {!incident && !detailError && <p className="muted">Loading the incident…</p>}
         {incident && <IncidentFacts incident={incident} now={now} />}
-        {incident && incident.status === 'open' && detail && (
+        {canAct && incident && incident.status === 'open' && detail && (
           <div className="panel-actions">
             <button type="button" className="button-small button-quiet" onClick={() => openDialog('close')}>
               Close incident…
@@ -133,10 +135,10 @@ export function IncidentPanel(props: IncidentPanelProps) {
         )}
         {detail && (
           <>
-            <RankedCameras detail={detail} cameraById={cameraById} form={form} canCancel={caps.cancelRequest} onChanged={() => void reloadDetail()} onRequestAll={() => openDialog('all')} announce={announce} />
-            <Footage detail={detail} hub={hub} now={now} />
+            <RankedCameras detail={detail} canAct={canAct} cameraById={cameraById} form={form} canCancel={caps.cancelRequest} onChanged={() => void reloadDetail()} onRequestAll={() => openDialog('all')} announce={announce} />
+            <Footage detail={detail} hub={hub} now={now} showFiles={canAct} />
             <Timeline available={caps.timeline} entries={timeline.entries} error={timeline.error} changes={detail.changes} now={now} />
-            <Notes incidentId={detail.incident.id} available={caps.notes} timelineAvailable={caps.timeline} entries={timeline.entries} onAdded={() => void timeline.reload()} announce={announce} now={now} />
+            <Notes incidentId={detail.incident.id} available={caps.notes} canWrite={canAct} timelineAvailable={caps.timeline} entries={timeline.entries} onAdded={() => void timeline.reload()} announce={announce} now={now} />
           </>
         )}
       </div>

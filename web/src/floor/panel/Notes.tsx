@@ -1,4 +1,5 @@
-// Notes by staff on the incident (contract D): written here, audited by the server, listed from the timeline.
+// Notes by staff on the incident (contract D): written here, audited by the server, listed from the timeline (which
+// gives each on one line, shortened past 200 characters).
 import { useId, useState } from 'react';
 import { addNote, type NoteView, type TimelineEntry } from '../../api/incidents';
 import { clock, messageOf } from '../format';
@@ -8,6 +9,8 @@ const NOTE_MAX = 2000;
 interface NotesProps {
   incidentId: string;
   available: boolean;
+  /** Partners read notes; writing them is the center's. */
+  canWrite: boolean;
   timelineAvailable: boolean;
   entries: TimelineEntry[] | undefined;
   onAdded(): void;
@@ -15,7 +18,7 @@ interface NotesProps {
   now: number;
 }
 
-export function Notes({ incidentId, available, timelineAvailable, entries, onAdded, announce, now }: NotesProps) {
+export function Notes({ incidentId, available, canWrite, timelineAvailable, entries, onAdded, announce, now }: NotesProps) {
   const id = useId();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -23,7 +26,7 @@ export function Notes({ incidentId, available, timelineAvailable, entries, onAdd
   const [added, setAdded] = useState<NoteView[]>([]);
   const listed = entries?.filter((e) => e.kind === 'note') ?? [];
   // Notes added here show at once; the timeline lists them (with everyone else's) once it has been read again.
-  const pending = added.filter((n) => n.incidentId === incidentId && !listed.some((e) => e.summary.includes(n.text.slice(0, 40)) && Date.parse(e.at) >= Date.parse(n.createdAt) - 1000));
+  const pending = added.filter((n) => n.incidentId === incidentId && !listed.some((e) => Date.parse(e.at) === Date.parse(n.createdAt)));
 
   async function submit() {
     const trimmed = text.trim();
@@ -56,7 +59,7 @@ export function Notes({ incidentId, available, timelineAvailable, entries, onAdd
               <span className="note-head">
                 {e.actor?.name ?? 'Staff'} · <time dateTime={e.at}>{clock(e.at, now)}</time>
               </span>
-              <span className="note-text">{e.summary}</span>
+              <span className="note-text">{e.summary.replace(/^Note: /, '')}</span>
             </li>
           ))}
           {pending.map((n) => (
@@ -69,7 +72,7 @@ export function Notes({ incidentId, available, timelineAvailable, entries, onAdd
           ))}
         </ul>
       )}
-      {available && (
+      {available && canWrite && (
         <form
           className="note-form"
           onSubmit={(e) => {

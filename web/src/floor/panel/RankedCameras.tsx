@@ -15,6 +15,7 @@ const ASKABLE: ReadonlySet<CameraRequestState> = new Set(['none', 'expired', 'ca
 
 interface RankedCamerasProps {
   detail: IncidentDetail;
+  canAct: boolean;
   cameraById: ReadonlyMap<string, CameraFeature>;
   form: RequestForm;
   canCancel: boolean;
@@ -39,12 +40,13 @@ export function askableCameras(detail: IncidentDetail): string[] {
   return detail.matches.filter((m) => ASKABLE.has(byCamera.get(m.cameraId)?.status ?? 'none')).map((m) => m.cameraId);
 }
 
-export function RankedCameras({ detail, cameraById, form, canCancel, onChanged, onRequestAll, announce }: RankedCamerasProps) {
+export function RankedCameras({ detail, canAct, cameraById, form, canCancel, onChanged, onRequestAll, announce }: RankedCamerasProps) {
   const id = useId();
   const [busy, setBusy] = useState<string>();
   const [result, setResult] = useState<{ text: string; error: boolean }>();
   const byCamera = requestsByCamera(detail.requests);
-  const closed = detail.incident.status === 'closed';
+  // A closed incident, or a reader's view: the list without the asking.
+  const closed = detail.incident.status === 'closed' || !canAct;
   const askable = askableCameras(detail);
 
   async function ask(cameraId: string, rank: number) {
@@ -128,7 +130,7 @@ export function RankedCameras({ detail, cameraById, form, canCancel, onChanged, 
                         {busy === m.cameraId ? 'Asking' : state === 'none' ? 'Request' : 'Ask again'}
                       </button>
                     )}
-                    {OPEN_STATES.has(state) && request && (
+                    {canAct && OPEN_STATES.has(state) && request && (
                       <button
                         type="button"
                         className="button-small button-quiet"
