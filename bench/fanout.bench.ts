@@ -306,7 +306,7 @@ async function main() {
   );
   for (const r of results) {
     const res = r.result;
-    console.log(`${r.label}: ${res.early} of ${res.delivered} events arrived before their POST's response did (fan-out happens as the incident commits); return→event max ${ms(res.fromReturn.max)} ms; closes ${JSON.stringify(res.closes)}`);
+    console.log(`${r.label}: ${res.early} of ${res.delivered} events reached a client before the feed had read its POST's response (the server writes the response, then the events); return→event max ${ms(res.fromReturn.max)} ms; closes ${JSON.stringify(res.closes)}`);
   }
   console.log('Target: p99 from the POST returning to each client receiving its event ≤ 100 ms.');
 }

@@ -99,7 +99,7 @@ describe('a live stream', () => {
     );
   });
 
-  it('keeps those guarantees when delivery is deferred to a later turn, as the WebSocket hub does', async () => {
+  it('keeps those guarantees when delivery waits for the publisher to finish, as the WebSocket hub does', async () => {
     const inner = new InProcessEventBus(1000);
     const fanout = new DeferredFanout(inner);
     const c = collect();

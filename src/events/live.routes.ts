@@ -33,8 +33,9 @@ interface Connection {
 }
 
 /**
- * Relays the bus to this instance's connections on a later turn of the event loop, in order, so that publishing
- * (and the request that published, e.g. a CAD feed's POST) does not wait for hundreds of socket writes.
+ * Relays the bus to this instance's connections just after the current work, in order: a publishing request (a
+ * CAD feed's POST) finishes writing its response first, instead of waiting for hundreds of socket writes, and the
+ * events still go out in the same turn of the event loop, ahead of any queued I/O.
  * since() and lastSeq() pass through; a stream skips anything it has already handled, so the delay cannot cause
  * a gap or a duplicate.
  */
@@ -49,7 +50,7 @@ export class DeferredFanout implements EventBus {
       this.#queue.push(e);
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.flush());
+        process.nextTick(() => this.flush());
       }
     });
   }
