@@ -2,7 +2,7 @@
 // rate (default 100/s for 60 s). Each POST returns after the incident, its matches, its footage requests and
 // their outbox messages are committed (an auto-request rule covers every type), so its latency is the time from
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
-// PGlite and PostgreSQL side by side. Flags: --cameras N --rate N --seconds N --skip-ramp
+// PGlite and PostgreSQL side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only)
 import crypto from 'node:crypto';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -23,6 +23,7 @@ const CAMERAS = arg('cameras', 100_000);
 const RATE = arg('rate', 100);
 const SECONDS = arg('seconds', 60);
 const RAMP = !process.argv.includes('--skip-ramp');
+const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh PostgreSQL database for this run, or undefined (with a message) when the server is not reachable. */
@@ -119,10 +120,12 @@ async function run(label: string, database: Database) {
 }
 
 const results = [];
-const lite = await openDatabase({});
-await migrateDatabase(lite);
-results.push(await run('PGlite', lite));
-const postgres = await freshPostgres();
+if (ONLY !== 'postgres') {
+  const lite = await openDatabase({});
+  await migrateDatabase(lite);
+  results.push(await run('PGlite', lite));
+}
+const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
 
 console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { listAudit } from '../src/audit/audit.repository.js';
+import { verifyAuditChain } from '../src/audit/audit.verify.js';
 import { listMessages } from '../src/notifications/outbox.repository.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { testDatabases } from './support/databases.js';
@@ -140,6 +141,38 @@ describe.each(testDatabases)('footage requests on $name', (kind) => {
     expect(detail.requests[0].requestedBy).toMatchObject({ type: 'rule', name: 'rule: auto-request HOMICIDE' });
     const notAuto = await newIncident({ type: 'HOMICIDE', priority: 2, location: { lat: 38.95, lng: -77.03, accuracyM: 5 } });
     expect((await sut.app.inject({ method: 'GET', url: `/api/v1/incidents/${notAuto}`, headers: { cookie: operator.cookie } })).json().requests).toEqual([]);
+  });
+
+  it('in one ask folds one owner into their open request and makes a new one for another, each message their own', async () => {
+    clock.set('2026-10-27T15:00:00Z');
+    await relogin();
+    const benDoor = ((await database.db.execute(`select id from cameras where external_ref = 'ben-door'` as never)) as unknown as { rows: { id: string }[] }).rows[0]!.id;
+    const first = await newIncident();
+    const onlyBen = await ask(first, { cameraIds: [benDoor] });
+    expect(onlyBen.json().outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['requested']);
+    const benRequest = onlyBen.json().outcomes[0].requestId as string;
+    // An hour earlier and overlapping: Ben's request widens, Ana gets a new one, in the same statement.
+    const second = await newIncident({ occurredAt: new Date(clock.now().getTime() - 60 * 60_000).toISOString() });
+    const both = (await ask(second)).json().outcomes as { ownerId: string; outcome: string; requestId: string; cameraIds: string[] }[];
+    const [ana, ben] = [await ownerIdOf('ana@example.org'), await ownerIdOf('ben@example.org')];
+    expect(both.find((o) => o.ownerId === ben)).toMatchObject({ outcome: 'merged', requestId: benRequest });
+    const anaOutcome = both.find((o) => o.ownerId === ana)!;
+    expect(anaOutcome).toMatchObject({ outcome: 'requested' });
+    expect(anaOutcome.cameraIds).toHaveLength(2);
+    const detail = (await sut.app.inject({ method: 'GET', url: `/api/v1/incidents/${second}`, headers: { cookie: operator.cookie } })).json();
+    const widened = detail.requests.find((r: { id: string }) => r.id === benRequest);
+    expect(new Date(widened.windowFrom).getTime()).toBe(clock.now().getTime() - 75 * 60_000); // an hour ago, less the 15-minute margin
+    const messages = (await listMessages(database.db, {}, 200)).filter((m) => m.idempotencyKey === `request:${anaOutcome.requestId}` || m.idempotencyKey === `request:${benRequest}`);
+    expect(messages.map((m) => m.recipient).sort()).toEqual(['ana@example.org', 'ben@example.org']);
+    const links = messages.map((m) => (m.data as { link: string }).link);
+    expect(new Set(links).size).toBe(2);
+    for (const link of links) expect(link).toMatch(/\/connect\/manage#token=[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((messages.find((m) => m.recipient === 'ana@example.org')!.data as { cameras: string[] }).cameras).toHaveLength(2);
+    const audit = await listAudit(database.db, { incidentId: second }, 20);
+    expect(audit.filter((a) => a.action.startsWith('request.')).map((a) => [a.action, a.targetId]).sort()).toEqual(
+      [['request.create', anaOutcome.requestId], ['request.merge', benRequest]].sort(),
+    );
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true });
   });
 
   it('marks requests sent when due, reminds half-way, expires the unanswered; the owner sees every request', async () => {

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
+import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { auditEntryHash, GENESIS_HASH, type AuditContent } from './audit.hash.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -48,31 +49,65 @@ export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditConten
  * its audit entry commit or roll back together. The advisory lock is held until that transaction ends.
  */
 export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<AuditRow> {
+  const end = await lockChainEnd(q);
+  const [row] = await q.insert(auditLog).values(chainRows([event], end.seq, end.hash, now)).returning();
+  chainEnds.set(q, { seq: Number(row!.seq), hash: row!.hash });
+  return row!;
+}
+
+/**
+ * The end of the chain as this transaction last wrote it. The advisory lock is held until the transaction ends,
+ * so once a transaction has appended, nobody else can, and its next append needs neither the lock nor a read.
+ * (Keyed by the transaction object: an entry appended inside a nested transaction, a savepoint, is not seen here,
+ * and the outer transaction's next append then fails on the duplicate sequence number instead of forking the chain.)
+ */
+const chainEnds = new WeakMap<Tx, { seq: number; hash: string }>();
+
+async function lockChainEnd(q: Tx): Promise<{ seq: number; hash: string }> {
+  const known = chainEnds.get(q);
+  if (known) return known;
   await q.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const [last] = await q.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const content: AuditContent = {
-    seq: (last ? Number(last.seq) : 0) + 1,
-    at: now.toISOString(),
-    actorType: event.actorType,
-    actorId: event.actorId ?? null,
-    actorName: event.actorName ?? null,
-    agencyId: event.agencyId ?? null,
-    action: event.action,
-    targetType: event.targetType ?? null,
-    targetId: event.targetId ?? null,
-    purpose: event.purpose ?? null,
-    incidentId: event.incidentId ?? null,
-    requestId: event.requestId ?? null,
-    outcome: event.outcome ?? 'success',
-    details: event.details ?? {},
-  };
-  const hash = auditEntryHash(content, prevHash);
-  const [row] = await q
-    .insert(auditLog)
-    .values({ ...content, actorType: event.actorType, outcome: event.outcome ?? 'success', prevHash, hash })
-    .returning();
-  return row!;
+  return { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? GENESIS_HASH };
+}
+
+/** The rows for events appended after entry `seq` (whose hash is `prevHash`), each chained to the one before. */
+function chainRows(events: readonly AuditEvent[], seq: number, prevHash: string, now: Date): AuditRow[] {
+  const at = now.toISOString();
+  return events.map((event) => {
+    const content: AuditContent = {
+      seq: ++seq,
+      at,
+      actorType: event.actorType,
+      actorId: event.actorId ?? null,
+      actorName: event.actorName ?? null,
+      agencyId: event.agencyId ?? null,
+      action: event.action,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      purpose: event.purpose ?? null,
+      incidentId: event.incidentId ?? null,
+      requestId: event.requestId ?? null,
+      outcome: event.outcome ?? 'success',
+      details: event.details ?? {},
+    };
+    const row = { ...content, actorType: event.actorType, outcome: event.outcome ?? 'success', prevHash, hash: auditEntryHash(content, prevHash) };
+    prevHash = row.hash;
+    return row;
+  });
+}
+
+/**
+ * Takes the chain's lock and chains entries after its end, for the caller to insert in this same transaction with
+ * insertAll (together with the change they record, in one statement). They must be inserted before anything else
+ * is appended in the transaction, or the transaction fails.
+ */
+export async function chainAudit(q: Tx, events: readonly AuditEvent[], now: Date): Promise<RowsInsert> {
+  if (events.length === 0) return rowsInto(auditLog, []);
+  const end = await lockChainEnd(q);
+  const rows = chainRows(events, end.seq, end.hash, now);
+  chainEnds.set(q, { seq: rows[rows.length - 1]!.seq, hash: rows[rows.length - 1]!.hash });
+  return rowsInto(auditLog, rows);
 }
 
 /** Appends an entry that stands alone (no other change to commit with it), in a transaction of its own. */

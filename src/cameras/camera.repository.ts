@@ -1,6 +1,7 @@
 // Owners, cameras, owner links and sessions: the only SQL for these tables.
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
+import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { cameras, ownerLinks, owners, ownerSessions, registrationFingerprints, type CameraStatus } from '../db/schema.js';
 
 export type Owner = typeof owners.$inferSelect;
@@ -19,6 +20,43 @@ export async function insertOwners(q: Queryable, rows: (typeof owners.$inferInse
 export async function findOwner(q: Queryable, id: string): Promise<Owner | undefined> {
   const [row] = await q.select().from(owners).where(eq(owners.id, id));
   return row;
+}
+
+/** What a footage request needs to know of a camera and of its owner. */
+export interface CameraWithOwner {
+  camera: Pick<Camera, 'id' | 'ownerId' | 'status' | 'label' | 'kind' | 'address' | 'declinedKindsMask'>;
+  owner: Pick<Owner, 'id' | 'name' | 'email' | 'phone' | 'language' | 'timeZone' | 'contactByEmail' | 'contactBySms' | 'withdrawnAt'> | null;
+}
+
+/** Several cameras with their owners (null for city cameras), in one query, in no particular order. */
+export async function camerasWithOwners(q: Queryable, ids: readonly string[]): Promise<CameraWithOwner[]> {
+  if (ids.length === 0) return [];
+  return q
+    .select({
+      camera: {
+        id: cameras.id,
+        ownerId: cameras.ownerId,
+        status: cameras.status,
+        label: cameras.label,
+        kind: cameras.kind,
+        address: cameras.address,
+        declinedKindsMask: cameras.declinedKindsMask,
+      },
+      owner: {
+        id: owners.id,
+        name: owners.name,
+        email: owners.email,
+        phone: owners.phone,
+        language: owners.language,
+        timeZone: owners.timeZone,
+        contactByEmail: owners.contactByEmail,
+        contactBySms: owners.contactBySms,
+        withdrawnAt: owners.withdrawnAt,
+      },
+    })
+    .from(cameras)
+    .leftJoin(owners, eq(owners.id, cameras.ownerId))
+    .where(inArray(cameras.id, [...ids]));
 }
 
 /** Owners with this email who have not withdrawn (an address can hold a home and a business registration). */
@@ -161,6 +199,11 @@ export async function deleteFingerprint(q: Queryable, fingerprint: string): Prom
 export async function insertOwnerLink(q: Queryable, link: typeof ownerLinks.$inferInsert): Promise<typeof ownerLinks.$inferSelect> {
   const [row] = await q.insert(ownerLinks).values(link).returning();
   return row!;
+}
+
+/** New links (their ids chosen by the caller), to insert with insertAll. */
+export function ownerLinkRows(links: (typeof ownerLinks.$inferInsert & { id: string })[]): RowsInsert {
+  return rowsInto(ownerLinks, links);
 }
 
 /** Marks an unused, unexpired link used, atomically: of two concurrent uses, one wins. */

@@ -1,9 +1,11 @@
 // Owner links: signed (HMAC under the server key), expiring, single-use. The token is <link id>.<random>.<mac>;
 // the database keeps only the SHA-256 of the random part, and marks the link used the first time it opens.
+import crypto from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { Queryable } from '../db/client.js';
 import { randomToken, sha256Hex, timingSafeEqualText, type SecretBox } from '../platform/crypto.js';
 import * as repo from './camera.repository.js';
+import { insertAll, type RowsInsert } from '../db/bulk.js';
 
 export interface IssuedLink {
   token: string;
@@ -12,13 +14,29 @@ export interface IssuedLink {
 }
 
 export async function issueOwnerLink(q: Queryable, box: SecretBox, ownerId: string, publicUrl: string, ttlMinutes: number, now: Date): Promise<IssuedLink> {
-  const secret = randomToken(24);
+  const [link] = await issueOwnerLinks(q, box, [ownerId], publicUrl, ttlMinutes, now);
+  return link!;
+}
+
+/** One link for each owner given (in that order), written with a single insert. */
+export async function issueOwnerLinks(q: Queryable, box: SecretBox, ownerIds: readonly string[], publicUrl: string, ttlMinutes: number, now: Date): Promise<IssuedLink[]> {
+  const { links, rows } = prepareOwnerLinks(box, ownerIds, publicUrl, ttlMinutes, now);
+  await insertAll(q, rows);
+  return links;
+}
+
+/** The links for these owners and the rows that make them valid, for the caller to insert (insertAll). */
+export function prepareOwnerLinks(box: SecretBox, ownerIds: readonly string[], publicUrl: string, ttlMinutes: number, now: Date): { links: IssuedLink[]; rows: RowsInsert } {
   const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
-  const link = await repo.insertOwnerLink(q, { ownerId, purpose: 'manage', tokenHash: sha256Hex(secret), expiresAt });
-  const body = `${link.id}.${secret}`;
-  const token = `${body}.${box.mac(`owner-link:${body}`)}`;
-  // In the fragment, not the query: it never reaches server logs, proxies or Referer headers.
-  return { token, url: `${publicUrl.replace(/\/$/, '')}/connect/manage#token=${token}`, expiresAt };
+  const made = ownerIds.map((ownerId) => ({ id: crypto.randomUUID(), ownerId, secret: randomToken(24) }));
+  const base = publicUrl.replace(/\/$/, '');
+  const links = made.map((l) => {
+    const body = `${l.id}.${l.secret}`;
+    const token = `${body}.${box.mac(`owner-link:${body}`)}`;
+    // In the fragment, not the query: it never reaches server logs, proxies or Referer headers.
+    return { token, url: `${base}/connect/manage#token=${token}`, expiresAt };
+  });
+  return { links, rows: repo.ownerLinkRows(made.map((l) => ({ id: l.id, ownerId: l.ownerId, purpose: 'manage', tokenHash: sha256Hex(l.secret), expiresAt }))) };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,6 +1,7 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
 import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
+import { insertRows } from '../db/bulk.js';
 import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -42,7 +43,12 @@ export async function changesOf(q: Queryable, incidentId: string) {
 
 export async function replaceMatches(q: Queryable, incidentId: string, rows: (typeof incidentMatches.$inferInsert)[]): Promise<void> {
   await q.delete(incidentMatches).where(eq(incidentMatches.incidentId, incidentId));
-  if (rows.length) await q.insert(incidentMatches).values(rows);
+  await insertRows(q, incidentMatches, rows);
+}
+
+/** The first list of matches of a new incident (one insert, whatever its length). */
+export async function insertMatches(q: Queryable, rows: (typeof incidentMatches.$inferInsert)[]): Promise<void> {
+  await insertRows(q, incidentMatches, rows);
 }
 
 export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {

@@ -110,8 +110,8 @@ export class IncidentService {
     return this.#autoTypes.has(incident.type.toUpperCase()) && incident.priority <= this.config.autoRequestMaxPriority;
   }
 
-  private async autoRequest(tx: Tx, incident: Incident, matchCount: number): Promise<number> {
-    if (matchCount === 0 || !this.wantsAutoRequest(incident)) return 0;
+  private async autoRequest(tx: Tx, incident: Incident, matchedCameraIds: readonly string[]): Promise<number> {
+    if (matchedCameraIds.length === 0 || !this.wantsAutoRequest(incident)) return 0;
     const outcomes = await this.requests.requestInTx(
       tx,
       {
@@ -121,6 +121,7 @@ export class IncidentService {
       },
       { actorType: 'system', actorName: `rule: auto-request ${incident.type}`, agencyId: incident.agencyId },
       'rule',
+      { incident, matchedCameraIds },
     );
     return outcomes.filter((o) => o.outcome !== 'skipped').length;
   }
@@ -139,10 +140,11 @@ export class IncidentService {
         updatedAt: now,
       });
       if (inserted) {
-        const matchCount = await this.match(tx, inserted, now);
+        const matched = await this.match(tx, inserted, now, true);
+        const matchCount = matched.length;
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
         await this.alerts?.incidentArrived(tx, inserted, matchCount);
-        await this.autoRequest(tx, inserted, matchCount);
+        await this.autoRequest(tx, inserted, matched);
         await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
         return { incident: inserted, created: true, changed: [], matchCount };
       }
@@ -153,10 +155,15 @@ export class IncidentService {
       if (changed.length === 0) return { incident: existing, created: false, changed, matchCount: (await repo.matchesOf(tx, existing.id)).length };
       const updated = await repo.updateIncident(tx, existing.id, { ...columns, details: { ...existing.details, ...input.details }, updatedAt: now });
       await repo.insertChange(tx, { incidentId: existing.id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: diff });
-      const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom'].includes(f));
-      const matchCount = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).length;
+      // A new place or time changes which cameras could have seen it; a new type may change which owners want to
+      // be asked (their declined request kinds).
+      const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom', 'type'].includes(f));
+      const matched = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).map((m) => m.cameraId);
+      const matchCount = matched.length;
       recordChange(tx, { kind: 'incident', type: 'incident.updated', incident: updated, matchCount });
-      if (moved || changed.includes('type') || changed.includes('priority')) await this.autoRequest(tx, updated, matchCount);
+      // Raised into alert range by an update (e.g. a call re-graded to priority 1): the floor hears of it now.
+      if (changed.includes('priority') || changed.includes('type')) await this.alerts?.incidentArrived(tx, updated, matchCount);
+      if (moved || changed.includes('type') || changed.includes('priority')) await this.autoRequest(tx, updated, matched);
       await appendAudit(tx, { ...actor, action: 'incident.update', targetType: 'incident', targetId: existing.id, incidentId: existing.id, details: { changed, rematched: moved } }, now);
       return { incident: updated, created: false, changed, matchCount };
     });
@@ -164,12 +171,13 @@ export class IncidentService {
 
   /**
    * Finds the verified cameras that could have seen the incident area and still hold footage of its start
-   * (retention reaching back to it), ranks them and stores the list with the incident.
+   * (retention reaching back to it), ranks them and stores the list with the incident; returns their ids in rank
+   * order. A new incident (`fresh`) has no earlier list to replace.
    */
-  private async match(tx: Tx, incident: Incident, now: Date): Promise<number> {
+  private async match(tx: Tx, incident: Incident, now: Date, fresh = false): Promise<string[]> {
     if (incident.lat === null || incident.lng === null) {
-      await repo.replaceMatches(tx, incident.id, []);
-      return 0;
+      if (!fresh) await repo.replaceMatches(tx, incident.id, []);
+      return [];
     }
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
     // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.
@@ -179,12 +187,10 @@ export class IncidentService {
       this.config.matchRadiusM,
       { accept: (c) => c.retentionDays * 86_400_000 >= ageMs && (c.declinedKindsMask & declined) === 0, limit: 200 },
     );
-    await repo.replaceMatches(
-      tx,
-      incident.id,
-      matches.map((m, i) => ({ incidentId: incident.id, cameraId: m.camera.id, rank: i + 1, distanceM: m.distanceM, facesArea: m.facesArea, score: m.score, computedAt: now })),
-    );
-    return matches.length;
+    const rows = matches.map((m, i) => ({ incidentId: incident.id, cameraId: m.camera.id, rank: i + 1, distanceM: m.distanceM, facesArea: m.facesArea, score: m.score, computedAt: now }));
+    if (fresh) await repo.insertMatches(tx, rows);
+    else await repo.replaceMatches(tx, incident.id, rows);
+    return rows.map((r) => r.cameraId);
   }
 
   async close(id: string, actor: Actor): Promise<Incident> {

@@ -1,6 +1,7 @@
 // The outbox table: enqueue inside a business transaction; claim, complete and fail from the delivery worker.
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
+import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { outbox } from '../db/schema.js';
 
 export type OutboxMessage = typeof outbox.$inferSelect;
@@ -9,6 +10,15 @@ export type NewOutboxMessage = Pick<typeof outbox.$inferInsert, 'idempotencyKey'
 /** Adds a message unless one with the same idempotency key exists; it goes out no earlier than `notBefore`. */
 export async function enqueue(q: Queryable, message: NewOutboxMessage, notBefore: Date): Promise<void> {
   await q.insert(outbox).values({ ...message, nextAttemptAt: notBefore }).onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
+/** Several messages, as enqueue would add them one by one, to insert with insertAll. */
+export function messageRows(messages: readonly { message: NewOutboxMessage; notBefore: Date }[]): RowsInsert {
+  return rowsInto(
+    outbox,
+    messages.map((m) => ({ ...m.message, nextAttemptAt: m.notBefore })),
+    { onConflictDoNothing: ['idempotencyKey'] },
+  );
 }
 
 /**

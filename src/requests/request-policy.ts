@@ -28,9 +28,16 @@ export type OwnerPlan =
 
 const WEEK_MS = 7 * 86_400_000;
 
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localHour(at: Date, timeZone: string): number {
-  const hour = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(at);
-  return Number(hour);
+  // A formatter is costly to make and cheap to use: one per time zone.
+  let format = hourFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+    if (hourFormats.size < 1000) hourFormats.set(timeZone, format);
+  }
+  return Number(format.format(at));
 }
 
 export function inQuietHours(at: Date, timeZone: string, p: Pick<RequestPolicy, 'quietStartHour' | 'quietEndHour'>): boolean {

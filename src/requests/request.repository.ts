@@ -1,39 +1,61 @@
 // Footage requests and their items: the only SQL for these tables.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
+import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { footageRequestItems, footageRequests, incidents, outbox, type RequestStatus } from '../db/schema.js';
 
 export type FootageRequest = typeof footageRequests.$inferSelect;
 export type RequestItem = typeof footageRequestItems.$inferSelect;
 
-export async function openRequestsOfOwner(q: Queryable, ownerId: string): Promise<FootageRequest[]> {
+/**
+ * What the request policy weighs for several owners, in one query: their open requests and the requests made
+ * since `since`. The rows are locked, in id order (concurrent askers lock in the same order and never deadlock).
+ */
+export async function requestsForPolicy(
+  q: Queryable,
+  ownerIds: readonly string[],
+  since: Date,
+): Promise<Pick<FootageRequest, 'id' | 'ownerId' | 'status' | 'windowFrom' | 'windowTo' | 'createdAt'>[]> {
+  if (ownerIds.length === 0) return [];
   return q
-    .select()
+    .select({
+      id: footageRequests.id,
+      ownerId: footageRequests.ownerId,
+      status: footageRequests.status,
+      windowFrom: footageRequests.windowFrom,
+      windowTo: footageRequests.windowTo,
+      createdAt: footageRequests.createdAt,
+    })
     .from(footageRequests)
-    .where(and(eq(footageRequests.ownerId, ownerId), inArray(footageRequests.status, ['queued', 'sent'])))
+    .where(and(inArray(footageRequests.ownerId, [...ownerIds]), or(inArray(footageRequests.status, OPEN_STATUSES), gt(footageRequests.createdAt, since))))
+    .orderBy(asc(footageRequests.id))
     .for('update');
 }
 
-export async function recentRequestTimes(q: Queryable, ownerId: string, since: Date): Promise<Date[]> {
-  const rows = await q
-    .select({ at: footageRequests.createdAt })
-    .from(footageRequests)
-    .where(and(eq(footageRequests.ownerId, ownerId), gt(footageRequests.createdAt, since)));
-  return rows.map((r) => r.at);
+/** A request in one of these states still takes answers (and folds new asks into it). */
+export const OPEN_STATUSES: RequestStatus[] = ['queued', 'sent'];
+
+/** New requests (their ids chosen by the caller), to insert with insertAll. */
+export function requestRows(rows: (typeof footageRequests.$inferInsert & { id: string })[]): RowsInsert {
+  return rowsInto(footageRequests, rows);
 }
 
-export async function insertRequest(q: Queryable, row: typeof footageRequests.$inferInsert): Promise<FootageRequest> {
-  const [r] = await q.insert(footageRequests).values(row).returning();
-  return r!;
+/** Items of requests (a repeated item is skipped), to insert with insertAll. */
+export function itemRows(rows: (typeof footageRequestItems.$inferInsert)[]): RowsInsert {
+  return rowsInto(footageRequestItems, rows, { onConflictDoNothing: [] });
+}
+
+/** Widens the windows of several requests (merges) in one statement. */
+export async function updateRequestWindows(q: Queryable, rows: readonly { id: string; windowFrom: Date; windowTo: Date }[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const values = JSON.stringify(rows.map((r) => ({ id: r.id, f: r.windowFrom.toISOString(), t: r.windowTo.toISOString() })));
+  await q.execute(sql`update footage_requests as r set window_from = v.f, window_to = v.t, updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, f timestamptz, t timestamptz) where r.id = v.id`);
 }
 
 export async function updateRequest(q: Queryable, id: string, patch: Partial<typeof footageRequests.$inferInsert>): Promise<FootageRequest> {
   const [r] = await q.update(footageRequests).set(patch).where(eq(footageRequests.id, id)).returning();
   return r!;
-}
-
-export async function addItems(q: Queryable, rows: (typeof footageRequestItems.$inferInsert)[]): Promise<void> {
-  if (rows.length) await q.insert(footageRequestItems).values(rows).onConflictDoNothing();
 }
 
 export async function requestsOfIncident(q: Queryable, incidentId: string): Promise<(FootageRequest & { cameraIds: string[] })[]> {
@@ -105,7 +127,6 @@ export async function countByStatus(q: Queryable): Promise<Record<RequestStatus,
   const rows = await q.select({ status: footageRequests.status, n: sql<number>`count(*)::int` }).from(footageRequests).groupBy(footageRequests.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<RequestStatus, number>;
 }
-
 
 /**
  * Requests with, per incident they serve, that incident's agency and the request's cameras for it (the live

@@ -2,17 +2,19 @@
 // incident, with a purpose code and a plain-language reason. The policy folds overlapping asks into one request
 // per owner, respects weekly caps and quiet hours; the message to the owner is written to the outbox in the same
 // transaction, to go out no earlier than the end of quiet hours.
+import crypto from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import type { PurposeCode } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
-import { appendAudit } from '../audit/audit.repository.js';
+import { appendAudit, chainAudit, type AuditEvent } from '../audit/audit.repository.js';
+import { insertAll } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../platform/crypto.js';
 import type { Actor } from '../staff/staff.service.js';
-import { enqueue } from '../notifications/outbox.repository.js';
+import { enqueue, messageRows, type NewOutboxMessage } from '../notifications/outbox.repository.js';
 import * as cameraRepo from '../cameras/camera.repository.js';
 import { cameraTitle } from '../cameras/camera.views.js';
-import { issueOwnerLink } from '../cameras/owner-links.js';
+import { prepareOwnerLinks } from '../cameras/owner-links.js';
 import * as incidentRepo from '../incidents/incident.repository.js';
 import type { Incident } from '../incidents/incident.repository.js';
 import * as repo from './request.repository.js';
@@ -37,6 +39,12 @@ export interface OwnerOutcome {
   reason?: string;
 }
 
+/** An owner to be asked, with the cameras asked about. */
+interface Asked {
+  owner: NonNullable<cameraRepo.CameraWithOwner['owner']>;
+  cams: cameraRepo.CameraWithOwner['camera'][];
+}
+
 export class RequestService {
   constructor(
     private readonly db: Db,
@@ -51,36 +59,62 @@ export class RequestService {
     return this.floor.transaction((tx) => this.requestInTx(tx, ask, actor, requestedBy));
   }
 
-  /** Same as request(), inside the caller's transaction (used by intake rules, so incident and messages commit together). */
-  async requestInTx(tx: Tx, ask: RequestAsk, actor: Actor, requestedBy: 'staff' | 'rule'): Promise<OwnerOutcome[]> {
+  /**
+   * Same as request(), inside the caller's transaction (used by intake rules, so incident and messages commit
+   * together). A caller that has just written the incident and its matches in this transaction passes them as
+   * `known`, saving their reading back. Whatever the number of owners, the reads are one query each and the
+   * writes (requests, links, messages, items, audit entries) one statement.
+   */
+  async requestInTx(
+    tx: Tx,
+    ask: RequestAsk,
+    actor: Actor,
+    requestedBy: 'staff' | 'rule',
+    known?: { incident: Incident; matchedCameraIds: readonly string[] },
+  ): Promise<OwnerOutcome[]> {
     const now = this.clock.now();
     if (ask.reason.trim().length < 10) throw invalid('say in a sentence why the footage is needed (at least 10 characters); the owner reads it');
-    const incident = await incidentRepo.findIncident(tx, ask.incidentId);
+    const given = known?.incident.id === ask.incidentId ? known : undefined;
+    const incident = given ? given.incident : await incidentRepo.findIncident(tx, ask.incidentId);
     if (!incident) throw notFound('that incident');
     if (incident.status !== 'open') throw new AppError('CONFLICT', 'The incident is closed; no footage can be asked for it.');
-    const matches = await incidentRepo.matchesOf(tx, incident.id);
-    const matched = new Set(matches.map((m) => m.cameraId));
+    const matched = new Set(given ? given.matchedCameraIds : (await incidentRepo.matchesOf(tx, incident.id)).map((m) => m.cameraId));
     const chosen = ask.cameraIds ?? [...matched];
     const notMatched = chosen.filter((id) => !matched.has(id));
     if (notMatched.length) throw invalid(`camera(s) ${notMatched.join(', ')} did not match this incident`);
 
-    // Group the chosen cameras by owner; city cameras (no owner) need no request.
-    const byOwner = new Map<string, cameraRepo.Camera[]>();
+    // Group the chosen cameras by owner, in the order chosen; city cameras (no owner) need no request.
+    const found = new Map((await cameraRepo.camerasWithOwners(tx, chosen)).map((r) => [r.camera.id, r]));
+    const declined = kindBit(kindOfIncidentType(incident.type));
+    const byOwner = new Map<string, Asked>();
     for (const id of chosen) {
-      const camera = await cameraRepo.findCamera(tx, id);
+      const entry = found.get(id);
       // An owner who declined this kind of request since the incident was matched is not asked either.
-      if (!camera?.ownerId || camera.status !== 'verified' || (camera.declinedKindsMask & kindBit(kindOfIncidentType(incident.type))) !== 0) continue;
-      byOwner.set(camera.ownerId, [...(byOwner.get(camera.ownerId) ?? []), camera]);
+      if (!entry?.owner || entry.camera.status !== 'verified' || (entry.camera.declinedKindsMask & declined) !== 0) continue;
+      const group = byOwner.get(entry.owner.id);
+      if (group) group.cams.push(entry.camera);
+      else byOwner.set(entry.owner.id, { owner: entry.owner, cams: [entry.camera] });
     }
+    if (byOwner.size === 0) return [];
+    const ownerIds = [...byOwner.keys()];
+    const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+    const theirs = await repo.requestsForPolicy(tx, ownerIds, weekAgo);
+    const openByOwner = groupBy(theirs.filter((r) => repo.OPEN_STATUSES.includes(r.status)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()), (r) => r.ownerId);
+    const recentByOwner = groupBy(theirs.filter((r) => r.createdAt > weekAgo), (r) => r.ownerId);
     const window = footageWindow(incident.occurredFrom, incident.occurredTo, this.policy);
+    const reason = ask.reason.trim();
+
     const outcomes: OwnerOutcome[] = [];
-    for (const [ownerId, cams] of byOwner) {
-      const owner = await cameraRepo.findOwner(tx, ownerId);
-      if (!owner || owner.withdrawnAt) continue;
+    const merges: { id: string; windowFrom: Date; windowTo: Date }[] = [];
+    const created: (Asked & { row: Parameters<typeof repo.requestRows>[0][number] })[] = [];
+    const items: { requestId: string; incidentId: string; cameraId: string }[] = [];
+    const audits: AuditEvent[] = [];
+    for (const [ownerId, { owner, cams }] of byOwner) {
+      if (owner.withdrawnAt) continue;
       const plan = planOwnerRequest({
         window,
-        openRequests: await repo.openRequestsOfOwner(tx, ownerId),
-        recentRequestTimes: await repo.recentRequestTimes(tx, ownerId, new Date(now.getTime() - 7 * 86_400_000)),
+        openRequests: openByOwner.get(ownerId) ?? [],
+        recentRequestTimes: (recentByOwner.get(ownerId) ?? []).map((r) => r.createdAt),
         timeZone: owner.timeZone,
         now,
         policy: this.policy,
@@ -92,74 +126,73 @@ export class RequestService {
       }
       let requestId: string;
       if (plan.kind === 'merge') {
-        await repo.updateRequest(tx, plan.requestId, { windowFrom: plan.windowFrom, windowTo: plan.windowTo, updatedAt: now });
+        merges.push({ id: plan.requestId, windowFrom: plan.windowFrom, windowTo: plan.windowTo });
         requestId = plan.requestId;
       } else {
-        const created = await repo.insertRequest(tx, {
-          ownerId,
-          status: 'queued',
-          purposeCode: ask.purposeCode,
-          reason: ask.reason.trim(),
-          windowFrom: plan.windowFrom,
-          windowTo: plan.windowTo,
-          requestedByType: requestedBy,
-          requestedById: actor.actorId ?? null,
-          requestedByName: actor.actorName,
-          agencyId: actor.agencyId ?? null,
-          sendAfter: plan.sendAfter,
-          expiresAt: plan.expiresAt,
-          createdAt: now,
-          updatedAt: now,
+        requestId = crypto.randomUUID();
+        created.push({
+          owner,
+          cams,
+          row: {
+            id: requestId,
+            ownerId,
+            status: 'queued',
+            purposeCode: ask.purposeCode,
+            reason,
+            windowFrom: plan.windowFrom,
+            windowTo: plan.windowTo,
+            requestedByType: requestedBy,
+            requestedById: actor.actorId ?? null,
+            requestedByName: actor.actorName,
+            agencyId: actor.agencyId ?? null,
+            sendAfter: plan.sendAfter,
+            expiresAt: plan.expiresAt,
+            createdAt: now,
+            updatedAt: now,
+          },
         });
-        requestId = created.id;
-        const wantsSms = owner.contactBySms && !!owner.phone;
-        if ((owner.email && owner.contactByEmail) || wantsSms) {
-          const link = await issueOwnerLink(tx, this.box, ownerId, this.config.publicUrl, Math.max(this.config.ownerLinkTtlMinutes, this.policy.expiryHours * 60 + 24 * 60), now);
-          const data = {
-            name: owner.name,
-            reason: ask.reason.trim(),
-            windowFrom: formatLocal(plan.windowFrom, owner.timeZone),
-            windowTo: formatLocal(plan.windowTo, owner.timeZone),
-            cameras: cams.map(cameraTitle),
-            link: link.url,
-            expiresAt: formatLocal(plan.expiresAt, owner.timeZone),
-          };
-          // One row per channel: a failing SMS provider never holds up the email, nor the other way round.
-          if (wantsSms) {
-            await enqueue(tx, { idempotencyKey: `request-sms:${requestId}`, channel: 'sms', recipient: owner.phone!, template: 'footage_request', language: owner.language, ownerId, data }, plan.sendAfter);
-          }
-          if (owner.email && owner.contactByEmail) await enqueue(
-            tx,
-            {
-              idempotencyKey: `request:${requestId}`,
-              channel: 'email',
-              recipient: owner.email,
-              template: 'footage_request',
-              language: owner.language,
-              ownerId,
-              data,
-            },
-            plan.sendAfter,
-          );
-        }
       }
-      await repo.addItems(tx, cameraIds.map((cameraId) => ({ requestId, incidentId: incident.id, cameraId })));
-      await appendAudit(
-        tx,
-        {
-          ...actor,
-          action: plan.kind === 'merge' ? 'request.merge' : 'request.create',
-          targetType: 'footage_request',
-          targetId: requestId,
-          purpose: ask.purposeCode,
-          incidentId: incident.id,
-          details: { ownerId, cameras: cameraIds, requestedBy },
-        },
-        now,
-      );
+      for (const cameraId of cameraIds) items.push({ requestId, incidentId: incident.id, cameraId });
+      audits.push({
+        ...actor,
+        action: plan.kind === 'merge' ? 'request.merge' : 'request.create',
+        targetType: 'footage_request',
+        targetId: requestId,
+        purpose: ask.purposeCode,
+        incidentId: incident.id,
+        details: { ownerId, cameras: cameraIds, requestedBy },
+      });
       recordChange(tx, { kind: 'request', requestId });
       outcomes.push({ ownerId, cameraIds, outcome: plan.kind === 'merge' ? 'merged' : 'requested', requestId, ...(plan.kind === 'new' ? { sendAfter: plan.sendAfter.toISOString() } : {}) });
     }
+
+    await repo.updateRequestWindows(tx, merges, now);
+    // A link and a message for each new request whose owner can be reached.
+    const reachable = created.filter(({ owner }) => (owner.email && owner.contactByEmail) || (owner.contactBySms && !!owner.phone));
+    const { links, rows: linkRows } = prepareOwnerLinks(
+      this.box,
+      reachable.map((c) => c.owner.id),
+      this.config.publicUrl,
+      Math.max(this.config.ownerLinkTtlMinutes, this.policy.expiryHours * 60 + 24 * 60),
+      now,
+    );
+    const messages: { message: NewOutboxMessage; notBefore: Date }[] = [];
+    reachable.forEach(({ owner, cams, row }, i) => {
+      const data = {
+        name: owner.name,
+        reason,
+        windowFrom: formatLocal(row.windowFrom, owner.timeZone),
+        windowTo: formatLocal(row.windowTo, owner.timeZone),
+        cameras: cams.map(cameraTitle),
+        link: links[i]!.url,
+        expiresAt: formatLocal(row.expiresAt, owner.timeZone),
+      };
+      const base = { template: 'footage_request', language: owner.language, ownerId: owner.id, data };
+      // One row per channel: a failing SMS provider never holds up the email, nor the other way round.
+      if (owner.contactBySms && owner.phone) messages.push({ message: { ...base, idempotencyKey: `request-sms:${row.id}`, channel: 'sms', recipient: owner.phone }, notBefore: row.sendAfter });
+      if (owner.email && owner.contactByEmail) messages.push({ message: { ...base, idempotencyKey: `request:${row.id}`, channel: 'email', recipient: owner.email }, notBefore: row.sendAfter });
+    });
+    await insertAll(tx, repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items), await chainAudit(tx, audits, now));
     return outcomes;
   }
 
@@ -211,6 +244,24 @@ export class RequestService {
   }
 }
 
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatLocal(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(at);
+  // Making a formatter costs far more than using one: keep one per time zone.
+  let format = localFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+    if (localFormats.size < 1000) localFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row));
+    if (list) list.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
