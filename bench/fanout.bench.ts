@@ -3,7 +3,7 @@
 // from the POST returning (and from the POST being sent) to the client receiving incident.created. Also: events
 // delivered / expected, the server's CPU (% of one core) and memory (RSS) while it runs.
 // PGlite always; with --pg PostgreSQL too; with --nats the events go through NATS JetStream.
-// Flags: --seconds N --rate N --clients N --pg --nats
+// Flags: --seconds N --rate N --clients N --pg --nats --profile (the server writes a V8 CPU profile to .tmp/fanout-prof)
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -178,7 +178,8 @@ function summary(xs: number[]) {
 
 // ---------------------------------------------------------------- the driver (this process)
 function child(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return fork(fileURLToPath(import.meta.url), args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile = args.includes('server') && flag('profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/fanout-prof'] : [];
+  return fork(fileURLToPath(import.meta.url), args, { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 async function run(label: string, serverFlags: string[]) {

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Type } from 'typebox';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppError } from '../errors.js';
@@ -45,7 +46,11 @@ export class DeferredFanout implements EventBus {
   readonly #handlers = new Set<(event: PublishedEvent) => void>();
   readonly #unsubscribe: () => void;
 
-  constructor(private readonly bus: EventBus) {
+  constructor(
+    private readonly bus: EventBus,
+    /** Wraps each delivery round (the hub corks every socket around it: one write per socket per round). */
+    private readonly round: (deliver: () => void) => void = (deliver) => deliver(),
+  ) {
     this.#unsubscribe = bus.subscribe((e) => {
       this.#queue.push(e);
       if (!this.#scheduled) {
@@ -59,7 +64,9 @@ export class DeferredFanout implements EventBus {
     this.#scheduled = false;
     const queue = this.#queue;
     this.#queue = [];
-    for (const e of queue) for (const handler of this.#handlers) handler(e);
+    this.round(() => {
+      for (const e of queue) for (const handler of this.#handlers) handler(e);
+    });
   }
 
   publish(event: FloorEvent): Promise<PublishedEvent> {
@@ -108,7 +115,16 @@ export class LiveHub {
   readonly #fanout: DeferredFanout;
 
   constructor(private readonly opts: HubOptions) {
-    this.#fanout = new DeferredFanout(opts.bus);
+    // The events of one commit (an incident, its requests, its alert) leave in one write per socket.
+    this.#fanout = new DeferredFanout(opts.bus, (deliver) => {
+      const corked = [...this.#connections].map((c) => (c.socket as unknown as { _socket?: Socket })._socket).filter((s) => s !== undefined);
+      for (const s of corked) s.cork();
+      try {
+        deliver();
+      } finally {
+        for (const s of corked) s.uncork();
+      }
+    });
     this.#clients = new Gauge({ name: 'watchfloor_live_clients', help: 'Open live-floor WebSocket connections on this instance.', registers: [opts.registry] });
     this.#sent = new Counter({ name: 'watchfloor_live_events_sent_total', help: 'Floor events sent to live WebSocket clients.', registers: [opts.registry] });
     this.#closed = new Counter({
