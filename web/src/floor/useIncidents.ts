@@ -62,6 +62,30 @@ function queryOf(filters: FloorFilters, now: number): Omit<IncidentQuery, 'limit
   };
 }
 
+/**
+ * Every incident of a query, up to MAX_INCIDENTS: the first page, then the rest at once when the server says how
+ * many there are (contract E), else page by page until a short one.
+ */
+async function fetchAll(query: Omit<IncidentQuery, 'limit' | 'offset'>, serverFilters: boolean, onFirstPage: (incidents: IncidentView[]) => void): Promise<{ incidents: IncidentView[]; total: number | null; cut: boolean }> {
+  const first = await listIncidents({ ...query, limit: PAGE, offset: 0 }, serverFilters);
+  const all = [...first.incidents];
+  if (first.incidents.length < PAGE) return { incidents: all, total: first.total, cut: false };
+  onFirstPage(first.incidents);
+  if (first.total !== null) {
+    const offsets: number[] = [];
+    for (let offset = PAGE; offset < Math.min(first.total, MAX_INCIDENTS); offset += PAGE) offsets.push(offset);
+    const pages = await Promise.all(offsets.map((offset) => listIncidents({ ...query, limit: PAGE, offset }, serverFilters)));
+    for (const page of pages) all.push(...page.incidents);
+    return { incidents: all, total: first.total, cut: first.total > MAX_INCIDENTS };
+  }
+  for (let offset = PAGE; all.length < MAX_INCIDENTS; offset += PAGE) {
+    const page = await listIncidents({ ...query, limit: PAGE, offset }, serverFilters);
+    all.push(...page.incidents);
+    if (page.incidents.length < PAGE) return { incidents: all, total: null, cut: false };
+  }
+  return { incidents: all, total: null, cut: true };
+}
+
 export function sortIncidents(list: IncidentView[], sort: Sort): IncidentView[] {
   const newest = (a: IncidentView, b: IncidentView) => b.occurredFrom.localeCompare(a.occurredFrom) || b.id.localeCompare(a.id);
   return list.sort(sort === 'priority' ? (a, b) => a.priority - b.priority || newest(a, b) : newest);
@@ -91,33 +115,27 @@ export function useIncidents(opts: { filters: FloorFilters; sort: Sort; now: num
         setLoading(true);
       }
       try {
-        const found = new Map<string, IncidentView>();
-        let serverTotal: number | null = null;
-        let cut = false;
-        const limit = mode === 'full' ? PAGE : POLL_PAGE;
-        for (let offset = 0; ; offset += limit) {
-          const page = await listIncidents({ ...query, limit, offset }, serverFilters);
+        if (mode === 'newest') {
+          const { incidents } = await listIncidents({ ...query, limit: POLL_PAGE, offset: 0 }, serverFilters);
           if (gen !== generation.current) return;
-          for (const i of page.incidents) found.set(i.id, i);
-          serverTotal = page.total;
-          if (mode === 'newest' || page.incidents.length < limit) break;
-          if (found.size >= MAX_INCIDENTS) {
-            cut = true;
-            break;
-          }
-        }
-        if (mode === 'full') {
-          for (const e of buffered.current ?? []) merge(found, e.incident, e.matchCount);
-          buffered.current = undefined;
-          setById(found);
-          setTotal(serverTotal);
-          setTruncated(cut);
-        } else {
           setById((known) => {
             const next = new Map(known);
-            for (const i of found.values()) merge(next, i);
+            for (const i of incidents) merge(next, i);
             return next;
           });
+        } else {
+          // The newest page shows at once, with any events that came meanwhile; the rest follows.
+          const withEvents = (incidents: readonly IncidentView[]) => {
+            const view = new Map(incidents.map((i) => [i.id, i] as const));
+            for (const e of buffered.current ?? []) merge(view, e.incident, e.matchCount);
+            return view;
+          };
+          const all = await fetchAll(query, serverFilters, (first) => gen === generation.current && setById(withEvents(first)));
+          if (gen !== generation.current) return;
+          setById(withEvents(all.incidents));
+          buffered.current = undefined;
+          setTotal(all.total);
+          setTruncated(all.cut);
         }
         setError(undefined);
       } catch (err) {

@@ -12,6 +12,8 @@ export function useMapTooltip(map: MapLibreMap | undefined, layers: readonly str
     const ids = key.split(',');
     const tooltip = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12, className: 'map-tooltip' });
     const onMove = (e: MapLayerMouseEvent) => {
+      // Not while the map is dragged: nothing to read, and every frame counts.
+      if (map.isMoving()) return void tooltip.remove();
       // The topmost feature under the pointer, whichever of the layers it is on.
       const f = map.queryRenderedFeatures(e.point, { layers: ids.filter((id) => map.getLayer(id)) })[0];
       const text = f && describeRef.current(f);
