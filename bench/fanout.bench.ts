@@ -34,6 +34,7 @@ interface ClientResult {
   otherFrames: number;
   closes: Record<string, number>;
   open: number;
+  cpuPercent: number;
 }
 interface Usage {
   cpuPercent: number;
@@ -148,8 +149,12 @@ async function clients() {
       });
     });
   for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => open(i + j)));
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
   send({ kind: 'ready' });
   const report = await nextMessage(process, 'report');
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPercent = ((cpu.user + cpu.system) / 1000 / (now() - t0)) * 100;
   const posts = report.posts as { id: string; sent: number; returned: number }[];
   const fromReturn: number[] = [];
   const fromSend: number[] = [];
@@ -165,7 +170,7 @@ async function clients() {
     }
   }
   const early = fromReturn.filter((x) => x < 0).length;
-  send({ kind: 'result', delivered, expected: posts.length * n, fromReturn: summary(fromReturn), fromSend: summary(fromSend), early, otherFrames, closes, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length });
+  send({ kind: 'result', delivered, expected: posts.length * n, fromReturn: summary(fromReturn), fromSend: summary(fromSend), early, otherFrames, closes, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length, cpuPercent });
   for (const s of sockets) s.terminate();
   process.exit(0);
 }
@@ -300,6 +305,7 @@ async function main() {
         'delivered/expected': `${res.delivered}/${res.expected}`,
         'server CPU %': Math.round(u.cpuPercent),
         'server RSS MB (max)': Math.round(u.rssMaxMb),
+        'clients CPU %': Math.round(res.cpuPercent),
         errors: r.errors,
         'clients still open': `${res.open}/${CLIENTS}`,
       };
