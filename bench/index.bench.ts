@@ -316,7 +316,7 @@ const usPerMatch = heavy.reduce((a, q) => a + q.ms, 0) / Math.max(1, heavy.reduc
 
 say(`\n== CameraIndex, ${CAMERAS.toLocaleString('en-US')} cameras, ${QUERIES} incidents, ${SEARCH_RADIUS_M} m search, ${ACCURACY_M} m uncertainty`);
 say(`build (from camera objects)    ${s(buildMs)}`);
-say(`index memory                   ${mem.bytesPerCamera.toFixed(1)} B/camera (trees ${perCamera(mem.treeBytes)}, fields ${perCamera(mem.fieldBytes)}, id table ${perCamera(mem.idTableBytes)}, record refs ${perCamera(mem.recordRefBytes)}); heap+buffers grew ${perCamera(heapDelta)} B/camera`);
+say(`index memory                   ${mem.bytesPerCamera.toFixed(1)} B/camera (rows ${perCamera(mem.rowBytes)}, fields ${perCamera(mem.fieldBytes)}, id table ${perCamera(mem.idTableBytes)}, record refs ${perCamera(mem.recordRefBytes)}); heap+buffers grew ${perCamera(heapDelta)} B/camera`);
 say(`query p50 / p99 / mean         ${us(ours.p50Ms)} / ${us(ours.p99Ms)} / ${us(ours.meanMs)}   (${ours.rowsPerQuery.toFixed(1)} matches/query)`);
 say(`best of 3 per query p50 / p99  ${us(percentile(best, 50))} / ${us(percentile(best, 99))}`);
 say(`queries with ≤ 100 matches     ${light.length}, p99 ${us(percentile(light, 99))}; with more: ${heavy.length}, ${us(usPerMatch)} per match`);

@@ -1,17 +1,21 @@
 // The in-process index of verified cameras that answers "which cameras could have seen this incident?".
 //
-// - Base (static-cameras.ts): kdbush trees per range class, built in bulk; cameras in typed arrays in kd order.
+// - Base (static-cameras.ts): per range class, cameras in flat typed arrays sorted into latitude rows and, within
+//   a row, by longitude, built in bulk; a query box is a few contiguous runs of slots.
 // - Overlay: cameras added or moved since the last build, in flat arrays scanned with a box test.
 // - Tombstones: a removed or moved base camera's slot is cleared, so it vanishes from the very next query.
 // - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the index is rebuilt from
 //   the live cameras, base slots first then the overlay: deterministic, and ~1 s for a million cameras here.
 // Every answer passes the same exact predicate (`matchCameraToArea` / its field form) that the brute-force test
 // oracle uses; the spatial search and the distance bound only ever discard cameras that predicate would reject.
+// A query allocates nothing per candidate: matches go into typed arrays (match-buffer.ts), are ranked there, and
+// only the ones returned become match objects.
 
 import { validateCamera, type CameraForIndex, type CameraMatch } from './camera-types.js';
-import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, prepareArea, type IncidentArea } from './fov.js';
+import { BOUNDARY_TOLERANCE_M, FACES_AREA, NO_INTERSECTION, OUT_DISTANCE_M, OUT_OFF_AXIS_DEG, matchWedgeFieldsInto, prepareArea, type IncidentArea } from './fov.js';
 import { IdTable, MAX_CODE } from './id-table.js';
-import { sortByUsefulness, usefulnessScore } from './ranking.js';
+import { MatchBuffer } from './match-buffer.js';
+import { TIER_WEIGHT, usefulnessScoreOf } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
 import { StaticCameras } from './static-cameras.js';
 
@@ -36,14 +40,14 @@ export interface CameraIndexMemory {
   readonly baseCameras: number;
   readonly overlayCameras: number;
   readonly tombstones: number;
-  /** kdbush buffers: Float64 lng/lat + Uint32 ids (Uint16 for small classes). */
-  readonly treeBytes: number;
-  /** Float64 bearing, fov and range plus a tier byte per base slot. */
+  /** Row tables of the range classes: where each latitude row starts. */
+  readonly rowBytes: number;
+  /** Float64 lat, lng, range, bearing and fov plus a tier byte per base slot. */
   readonly fieldBytes: number;
   readonly idTableBytes: number;
   /** One reference per record slot, counted at 8 bytes (Node's default, no pointer compression). */
   readonly recordRefBytes: number;
-  /** Overlay coordinates and the reusable query buffer. */
+  /** Overlay coordinates and the reusable query buffers. */
   readonly otherBytes: number;
   /** Everything above: what the index costs beyond the camera objects themselves. */
   readonly indexBytes: number;
@@ -62,6 +66,8 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   #overlayMaxRangeM = 0;
   /** id → code; codes below the base size are base slots, the rest are overlay positions after them. */
   #ids: IdTable;
+  readonly #matches = new MatchBuffer<T>();
+  readonly #relation = new Float64Array(2);
 
   constructor(options: CameraIndexOptions = {}) {
     const overlayLimit = options.overlayLimit ?? 1024;
@@ -166,43 +172,62 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     if (!(searchRadiusM >= 0 && Number.isFinite(searchRadiusM))) throw new RangeError(`searchRadiusM must be a finite number ≥ 0, got ${searchRadiusM}`);
     const { accept, limit } = options;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`limit must be an integer ≥ 0, got ${limit}`);
+    // A query started from `accept` (which runs while this one's matches are still buffered) gets its own buffer.
+    const matches = this.#matches.busy ? new MatchBuffer<T>() : this.#matches;
+    matches.busy = true;
+    try {
+      this.#collect(area, searchRadiusM, matches);
+      // `accept` runs last, on geometric matches only.
+      if (accept !== undefined) matches.retain(accept);
+      const count = matches.rank(limit ?? matches.length);
+      const out = new Array<CameraMatch<T>>(count);
+      const { order, camera, distanceM, facesArea, offAxisDeg, score } = matches;
+      for (let k = 0; k < count; k++) {
+        const i = order[k]!;
+        out[k] = { camera: camera[i]!, distanceM: distanceM[i]!, facesArea: facesArea[i] === 1, offAxisDeg: offAxisDeg[i]!, score: score[i]! };
+      }
+      return out;
+    } finally {
+      matches.clear();
+      matches.busy = false;
+    }
+  }
+
+  /** Adds every live camera that passes the exact match to `out`. */
+  #collect(area: IncidentArea, searchRadiusM: number, out: MatchBuffer<T>): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-    const found: CameraMatch<T>[] = [];
     const bound = new DistanceLowerBound(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
     const prepared = prepareArea(area);
-    this.#base.collectMatches(prepared, searchRadiusM, bound, found);
-    if (this.#overlay.length > 0) {
-      const boxes = boundingBoxesAround(area, Math.min(searchRadiusM, this.#overlayMaxRangeM) + slackM);
-      for (let j = 0; j < this.#overlay.length; j++) {
-        let inBox = false;
-        for (const box of boxes) inBox ||= boxContains(box, this.#overlayLat[j]!, this.#overlayLng[j]!);
-        if (!inBox) continue;
-        const camera = this.#overlay[j]!;
-        const rel = matchWedgeFieldsToArea(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, prepared, searchRadiusM);
-        if (rel === undefined) continue;
-        const score = usefulnessScore(rel, camera.fovDeg, camera.tier);
-        found.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
-      }
+    const relation = this.#relation;
+    this.#base.collectMatches(prepared, searchRadiusM, bound, out, relation);
+    if (this.#overlay.length === 0) return;
+    const boxes = boundingBoxesAround(area, Math.min(searchRadiusM, this.#overlayMaxRangeM) + slackM);
+    for (let j = 0; j < this.#overlay.length; j++) {
+      let inBox = false;
+      for (const box of boxes) inBox ||= boxContains(box, this.#overlayLat[j]!, this.#overlayLng[j]!);
+      if (!inBox) continue;
+      const camera = this.#overlay[j]!;
+      const code = matchWedgeFieldsInto(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, prepared, searchRadiusM, relation);
+      if (code === NO_INTERSECTION) continue;
+      const distanceM = relation[OUT_DISTANCE_M]!;
+      const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
+      const faces = code === FACES_AREA;
+      out.push(camera, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, camera.fovDeg, TIER_WEIGHT[camera.tier] ?? 1));
     }
-    // `accept` runs last, on geometric matches only, and never while a traversal is using the shared buffers.
-    const matches = accept === undefined ? found : found.filter((m) => accept(m.camera));
-    sortByUsefulness(matches);
-    if (limit !== undefined && matches.length > limit) matches.length = limit;
-    return matches;
   }
 
   memoryUsage(): CameraIndexMemory {
     const base = this.#base.byteLength(REF_BYTES);
     const idTableBytes = this.#ids.byteLength;
     const recordRefBytes = base.refs + this.#overlay.length * REF_BYTES;
-    const otherBytes = this.#overlayLat.byteLength + this.#overlayLng.byteLength + base.scratch;
-    const indexBytes = base.trees + base.fields + idTableBytes + recordRefBytes + otherBytes;
+    const otherBytes = this.#overlayLat.byteLength + this.#overlayLng.byteLength + this.#matches.byteLength + this.#relation.byteLength;
+    const indexBytes = base.rows + base.fields + idTableBytes + recordRefBytes + otherBytes;
     return {
       cameras: this.size,
       baseCameras: this.#base.records.length - this.#base.tombstones,
       overlayCameras: this.#overlay.length,
       tombstones: this.#base.tombstones,
-      treeBytes: base.trees,
+      rowBytes: base.rows,
       fieldBytes: base.fields,
       idTableBytes,
       recordRefBytes,

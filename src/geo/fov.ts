@@ -65,14 +65,33 @@ export function relateWedgeToCircle(camera: CameraFieldOfView, area: IncidentAre
   return relateWedgeFieldsToCircle(camera.lat, camera.lng, camera.bearingDeg, camera.fovDeg, camera.rangeM, prepareArea(area));
 }
 
+/** `relateWedgeFieldsInto` results: no shared point, the centre within the wedge angle, or only a graze. */
+export const NO_INTERSECTION = 0;
+export const FACES_AREA = 1;
+export const GRAZES_AREA = 2;
+export type WedgeRelationCode = typeof NO_INTERSECTION | typeof FACES_AREA | typeof GRAZES_AREA;
+
+/** Where `relateWedgeFieldsInto` writes the distance to the centre (metres) and the off-axis angle (degrees). */
+export const OUT_DISTANCE_M = 0;
+export const OUT_OFF_AXIS_DEG = 1;
+
 /**
- * `relateWedgeToCircle` from the camera's fields, for callers that keep them in typed arrays (the index, which
- * would otherwise chase a pointer to every camera object and to each of its boxed doubles).
+ * `relateWedgeToCircle` from the camera's fields, writing `distanceM` and `offAxisDeg` into `out` (see OUT_*) and
+ * returning whether the wedge meets the circle and how, so that the index can test hundreds of cameras a query
+ * without allocating a relation object for each (the one predicate: `relateWedgeFieldsToCircle` is this).
  * Distance (haversine) and bearing share their trigonometry: two sines of half-differences (the camera's own
  * sin/cos of latitude follow from them and the area's by the difference formulas) and two atan2, where computing
  * them separately costs ten sin/cos and two atan2; at hundreds of cameras per incident that is most of the query.
  */
-export function relateWedgeFieldsToCircle(lat: number, lng: number, bearingDeg: number, fovDeg: number, rangeM: number, area: PreparedArea): WedgeRelation {
+export function relateWedgeFieldsInto(
+  lat: number,
+  lng: number,
+  bearingDeg: number,
+  fovDeg: number,
+  rangeM: number,
+  area: PreparedArea,
+  out: Float64Array,
+): WedgeRelationCode {
   let dLngDeg = area.lng - lng;
   // Within ±180° the half-angles are within ±90°, so their cosines are the non-negative roots below.
   if (dLngDeg > 180) dLngDeg -= 360;
@@ -88,21 +107,37 @@ export function relateWedgeFieldsToCircle(lat: number, lng: number, bearingDeg: 
   const dRad = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
   const distM = dRad * EARTH_RADIUS_M;
   const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-  if (distM > rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
-  if (distM === 0) return { intersects: true, distanceM: 0, facesArea: true, offAxisDeg: 0 };
+  if (distM > rangeM + reachM) {
+    out[OUT_DISTANCE_M] = distM;
+    out[OUT_OFF_AXIS_DEG] = 180;
+    return NO_INTERSECTION;
+  }
+  if (distM === 0) {
+    out[OUT_DISTANCE_M] = 0;
+    out[OUT_OFF_AXIS_DEG] = 0;
+    return FACES_AREA;
+  }
 
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
   const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
   const bearingToCentreRad = Math.atan2(sinDLng * area.cosLat, cosPhi * area.sinLat - sinPhi * area.cosLat * cosDLng);
   const offAxisDeg = Math.abs(angleDifferenceDeg(bearingDeg, bearingToCentreRad * DEG));
+  out[OUT_DISTANCE_M] = distM;
+  out[OUT_OFF_AXIS_DEG] = offAxisDeg;
   const halfFovDeg = fovDeg / 2;
-  if (fovDeg >= 360 || offAxisDeg <= halfFovDeg) {
-    return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };
-  }
-  if (distM <= reachM) return { intersects: true, distanceM: distM, facesArea: false, offAxisDeg };
-
+  if (fovDeg >= 360 || offAxisDeg <= halfFovDeg) return FACES_AREA;
+  if (distM <= reachM) return GRAZES_AREA;
   const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
-  return { intersects: edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };
+  return edgeDistM <= reachM ? GRAZES_AREA : NO_INTERSECTION;
+}
+
+/** Scratch for the object-returning forms below (synchronous, so one buffer serves every call). */
+const RELATION = new Float64Array(2);
+
+/** `relateWedgeToCircle` from the camera's fields, for callers that keep them in typed arrays. */
+export function relateWedgeFieldsToCircle(lat: number, lng: number, bearingDeg: number, fovDeg: number, rangeM: number, area: PreparedArea): WedgeRelation {
+  const code = relateWedgeFieldsInto(lat, lng, bearingDeg, fovDeg, rangeM, area, RELATION);
+  return { intersects: code !== NO_INTERSECTION, distanceM: RELATION[OUT_DISTANCE_M]!, facesArea: code === FACES_AREA, offAxisDeg: RELATION[OUT_OFF_AXIS_DEG]! };
 }
 
 /** Does the camera's field-of-view wedge meet the incident circle? */
@@ -134,9 +169,25 @@ export function matchWedgeFieldsToArea(
   area: PreparedArea,
   searchRadiusM: number,
 ): WedgeRelation | undefined {
-  const rel = relateWedgeFieldsToCircle(lat, lng, bearingDeg, fovDeg, rangeM, area);
-  if (!rel.intersects || rel.distanceM - area.accuracyM > searchRadiusM + BOUNDARY_TOLERANCE_M) return undefined;
-  return rel;
+  const code = matchWedgeFieldsInto(lat, lng, bearingDeg, fovDeg, rangeM, area, searchRadiusM, RELATION);
+  if (code === NO_INTERSECTION) return undefined;
+  return { intersects: true, distanceM: RELATION[OUT_DISTANCE_M]!, facesArea: code === FACES_AREA, offAxisDeg: RELATION[OUT_OFF_AXIS_DEG]! };
+}
+
+/** `matchWedgeFieldsToArea` into `out` as `relateWedgeFieldsInto` does: NO_INTERSECTION for no match. */
+export function matchWedgeFieldsInto(
+  lat: number,
+  lng: number,
+  bearingDeg: number,
+  fovDeg: number,
+  rangeM: number,
+  area: PreparedArea,
+  searchRadiusM: number,
+  out: Float64Array,
+): WedgeRelationCode {
+  const code = relateWedgeFieldsInto(lat, lng, bearingDeg, fovDeg, rangeM, area, out);
+  if (code === NO_INTERSECTION || out[OUT_DISTANCE_M]! - area.accuracyM > searchRadiusM + BOUNDARY_TOLERANCE_M) return NO_INTERSECTION;
+  return code;
 }
 
 /**

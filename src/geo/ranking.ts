@@ -24,12 +24,17 @@ const FACING_ALL_AROUND = 0.85;
 const FACING_GRAZING = 0.35;
 
 export function usefulnessScore(relation: WedgeRelation, fovDeg: number, tier: CameraTier): number {
-  const proximity = 1 / (1 + relation.distanceM / PROXIMITY_HALF_M);
+  return usefulnessScoreOf(relation.distanceM, relation.facesArea, relation.offAxisDeg, fovDeg, TIER_WEIGHT[tier] ?? 1);
+}
+
+/** `usefulnessScore` from the relation's fields and the tier's weight, for the index's typed-array path. */
+export function usefulnessScoreOf(distanceM: number, facesArea: boolean, offAxisDeg: number, fovDeg: number, tierWeight: number): number {
+  const proximity = 1 / (1 + distanceM / PROXIMITY_HALF_M);
   let facing: number;
-  if (!relation.facesArea) facing = FACING_GRAZING;
+  if (!facesArea) facing = FACING_GRAZING;
   else if (fovDeg >= 360) facing = FACING_ALL_AROUND;
-  else facing = 1 - (1 - FACING_EDGE) * Math.min(1, relation.offAxisDeg / (fovDeg / 2));
-  return proximity * facing * (TIER_WEIGHT[tier] ?? 1);
+  else facing = 1 - (1 - FACING_EDGE) * Math.min(1, offAxisDeg / (fovDeg / 2));
+  return proximity * facing * tierWeight;
 }
 
 export interface Ranked {

@@ -1,44 +1,78 @@
-// The bulk-built, immutable-shape part of the camera index.
+// The bulk-built, immutable-shape part of the camera index: cameras in flat typed arrays, sorted into latitude
+// rows and, within a row, by longitude.
 //
-// Cameras are grouped by range class (≤16 m, ≤32 m, … doubling) with one kdbush tree per class over Float64
-// lng/lat: a query searches each class only as far as that class's longest range reaches, so the many
-// short-range doorbells near an incident are not all tested against a 250 m radius.
-// Record slots follow each tree's kd order, and each camera's bearing, fov and range (interleaved, so one cache
-// line serves all three) and tier are copied into typed arrays in that order. A query therefore walks contiguous
-// memory, drops box candidates with a trig-free distance bound, runs the exact test on the copied fields, and
-// never dereferences a camera object (in V8 every double field of an object is a separate heap number, so that
-// would be several cache misses per candidate).
+// Cameras are grouped by range class (≤16 m, ≤32 m, … doubling): a query searches each class only as far as
+// that class's longest range reaches, so the many short-range doorbells near an incident are not all tested
+// against a 250 m radius. Within a class, slot order is by row (a band of latitude about as tall as the class
+// reaches), then by longitude. A query box therefore becomes, per row it crosses, one contiguous run of slots
+// found by two binary searches on longitude: no tree to walk, and the run is read front to back.
+// Each slot's latitude, longitude, range, bearing and fov sit together in one Float64Array (40 bytes, read in
+// order) and its tier in a byte. A query drops most of a run with a trig-free distance bound, runs the exact test
+// on the copied fields, and never dereferences a camera object (in V8 every double field of an object is a
+// separate heap number, so that would be several cache misses per candidate).
 // Removals leave a tombstone (an undefined record); edits that keep the point and the range class are in place.
 
-import KDBush from 'kdbush';
-import type { CameraForIndex, CameraMatch } from './camera-types.js';
-import { BOUNDARY_TOLERANCE_M, matchWedgeFieldsToArea, type PreparedArea } from './fov.js';
-import { PositionList, positionsInBox } from './kd-range.js';
-import { usefulnessScore, type CameraTier } from './ranking.js';
-import { boundingBoxesAround, type DistanceLowerBound } from './sphere.js';
+import type { CameraForIndex } from './camera-types.js';
+import { BOUNDARY_TOLERANCE_M, NO_INTERSECTION, OUT_DISTANCE_M, OUT_OFF_AXIS_DEG, FACES_AREA, matchWedgeFieldsInto, type PreparedArea } from './fov.js';
+import { sortDescending, type MatchBuffer } from './match-buffer.js';
+import { TIER_WEIGHT, usefulnessScoreOf, type CameraTier } from './ranking.js';
+import { EARTH_RADIUS_M, boundingBoxesAround, type DistanceLowerBound } from './sphere.js';
 
 /** Upper range limits of the classes, metres; a camera goes to the first class whose limit reaches its range. */
 const RANGE_CLASS_LIMITS_M = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, Infinity];
-const NODE_SIZE = 32;
+/** Row height and, where memory allows, cell width, metres: the class's longest range, within these bounds. */
+const MIN_CELL_M = 32;
+const MAX_CELL_M = 256;
+/**
+ * At most one row, and one cell, per this many cameras of a class, or else one cell either side of 0° a row: the
+ * row table (8 bytes a row) and the cell table (4 bytes a cell) then cost at most 2 + 2 bytes a camera, however
+ * the cameras are spread.
+ */
+const CAMERAS_PER_ROW = 4;
+const CAMERAS_PER_CELL = 4;
+/**
+ * Columns never get wider than 360°, so that the halves of a box split at the antimeridian (one east of 0°, one
+ * west) never share a cell and no camera is visited twice.
+ */
+const MIN_COLS_PER_DEG = 1 / 360;
+const DEG_PER_M = 180 / Math.PI / EARTH_RADIUS_M;
+
+/** `fields` holds, per slot: */
+export const STRIDE = 5;
+const LAT = 0;
+const LNG = 1;
+const RANGE = 2;
+const BEARING = 3;
+const FOV = 4;
+
 const TIER_CODES: readonly CameraTier[] = ['registered', 'integrated', 'city'];
+const TIER_WEIGHTS = Float64Array.from(TIER_CODES, (t) => TIER_WEIGHT[t]);
 const tierCode = (tier: CameraTier): number => (tier === 'registered' ? 0 : tier === 'integrated' ? 1 : 2);
 
 interface RangeClass {
-  readonly tree: KDBush;
   readonly firstSlot: number;
   readonly count: number;
   readonly maxRangeM: number;
+  /** A latitude's row is floor(lat × rowsPerDeg) − firstRow. */
+  readonly rowsPerDeg: number;
+  readonly firstRow: number;
+  /** A longitude's column is floor(lng × colsPerDeg); row r's cells are columns rowFirstCol[r] onwards. */
+  readonly colsPerDeg: number;
+  readonly rowFirstCol: Int32Array;
+  /** Row r has cells rowCell[r] … rowCell[r + 1] − 1 (none when the row is empty); one entry more than rows. */
+  readonly rowCell: Uint32Array;
+  /** Cell c holds slots cellStart[c] … cellStart[c + 1] − 1 (sorted by longitude); one entry more than cells. */
+  readonly cellStart: Uint32Array;
 }
 
 export class StaticCameras<T extends CameraForIndex> {
   tombstones = 0;
-  readonly #positions = new PositionList();
 
   private constructor(
     readonly classes: readonly RangeClass[],
     /** Slot → camera; undefined marks a tombstone. */
     readonly records: (T | undefined)[],
-    /** Slot s → bearingDeg at 3s, fovDeg at 3s + 1, rangeM at 3s + 2. */
+    /** Slot s → lat, lng, rangeM, bearingDeg, fovDeg at STRIDE·s + 0 … 4. */
     readonly fields: Float64Array,
     readonly tier: Uint8Array,
   ) {}
@@ -53,39 +87,119 @@ export class StaticCameras<T extends CameraForIndex> {
     const classOf = new Uint8Array(n);
     const counts = new Int32Array(classCount);
     const maxRange = new Float64Array(classCount);
+    const minLat = new Float64Array(classCount).fill(Infinity);
+    const maxLat = new Float64Array(classCount).fill(-Infinity);
+    const lat = new Float64Array(n);
+    const lng = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const r = cameras[i]!.rangeM;
+      const c = cameras[i]!;
+      const r = c.rangeM;
       let k = 0;
       while (r > RANGE_CLASS_LIMITS_M[k]!) k++;
       classOf[i] = k;
       counts[k]!++;
       if (r > maxRange[k]!) maxRange[k] = r;
+      lat[i] = c.lat;
+      lng[i] = c.lng;
+      if (c.lat < minLat[k]!) minLat[k] = c.lat;
+      if (c.lat > maxLat[k]!) maxLat[k] = c.lat;
     }
-    // Counting sort into class order, then each class into its tree's kd order.
+    // Counting sort into class order (stable), then each class into rows (stable), then each row by longitude.
     const next = new Int32Array(classCount);
     for (let k = 1; k < classCount; k++) next[k] = next[k - 1]! + counts[k - 1]!;
     const firstSlots = next.slice();
     const byClass = new Uint32Array(n);
     for (let i = 0; i < n; i++) byClass[next[classOf[i]!]!++] = i;
-    const slotOfInput = new Uint32Array(n);
+    const inputOfSlot = new Int32Array(n);
+    const keys = new Float64Array(n);
     const classes: RangeClass[] = [];
     for (let k = 0; k < classCount; k++) {
       const count = counts[k]!;
       if (count === 0) continue;
       const firstSlot = firstSlots[k]!;
-      const tree = new KDBush(count, NODE_SIZE, Float64Array);
-      for (let s = firstSlot; s < firstSlot + count; s++) {
-        const c = cameras[byClass[s]!]!;
-        tree.add(c.lng, c.lat);
+      const cellM = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, maxRange[k]!));
+      const spanDeg = maxLat[k]! - minLat[k]!;
+      const maxRows = Math.max(1, Math.floor(count / CAMERAS_PER_ROW));
+      // Taller rows when the class is spread thin over a wide band of latitude.
+      let rowsPerDeg = 1 / (cellM * DEG_PER_M);
+      if (spanDeg * rowsPerDeg > maxRows) rowsPerDeg = maxRows / spanDeg;
+      const firstRow = Math.floor(minLat[k]! * rowsPerDeg);
+      const rowCount = Math.floor(maxLat[k]! * rowsPerDeg) - firstRow + 1;
+      // Rows: counting sort (stable), then each row by longitude.
+      const rowOf = new Int32Array(count);
+      const rowStart = new Uint32Array(rowCount + 1);
+      let sumLat = 0;
+      for (let s = 0; s < count; s++) {
+        const la = lat[byClass[firstSlot + s]!]!;
+        sumLat += la;
+        const r = Math.floor(la * rowsPerDeg) - firstRow;
+        rowOf[s] = r;
+        rowStart[r + 1]!++;
       }
-      tree.finish();
-      const treeIds = tree.ids;
-      for (let p = 0; p < count; p++) slotOfInput[byClass[firstSlot + treeIds[p]!]!] = firstSlot + p;
-      classes.push({ tree, firstSlot, count, maxRangeM: maxRange[k]! });
+      for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
+      for (let r = 0; r <= rowCount; r++) rowStart[r]! += firstSlot;
+      const fill = rowStart.slice(0, rowCount);
+      for (let s = 0; s < count; s++) inputOfSlot[fill[rowOf[s]!]!++] = byClass[firstSlot + s]!;
+      let nonEmptyRows = 0;
+      let sumSpanDeg = 0;
+      for (let r = 0; r < rowCount; r++) {
+        const a = rowStart[r]!;
+        const b = rowStart[r + 1]!;
+        if (b === a) continue;
+        // Descending by −lng is ascending by lng; the payload is the input index.
+        for (let s = a; s < b; s++) keys[s] = -lng[inputOfSlot[s]!]!;
+        sortDescending(keys, inputOfSlot, a, b - 1);
+        nonEmptyRows++;
+        sumSpanDeg += lng[inputOfSlot[b - 1]!]! - lng[inputOfSlot[a]!]!;
+      }
+      // Square cells at the class's mean latitude, unless that makes too many: then wider ones (down to one a row).
+      const cosLat = Math.max(0.01, Math.cos((sumLat / count) * (Math.PI / 180)));
+      const maxCells = Math.max(1, Math.floor(count / CAMERAS_PER_CELL));
+      let colsPerDeg = cosLat / (cellM * DEG_PER_M);
+      const cellsFor = (cpd: number): number => {
+        let cells = 0;
+        for (let r = 0; r < rowCount; r++) {
+          const a = rowStart[r]!;
+          const b = rowStart[r + 1]!;
+          if (b > a) cells += Math.floor(lng[inputOfSlot[b - 1]!]! * cpd) - Math.floor(lng[inputOfSlot[a]!]! * cpd) + 1;
+        }
+        return cells;
+      };
+      if (sumSpanDeg * colsPerDeg + nonEmptyRows > maxCells) colsPerDeg = Math.max(MIN_COLS_PER_DEG, (maxCells - 2 * nonEmptyRows) / sumSpanDeg);
+      let cellCount = cellsFor(colsPerDeg);
+      while (cellCount > maxCells && colsPerDeg > MIN_COLS_PER_DEG) {
+        colsPerDeg = Math.max(MIN_COLS_PER_DEG, colsPerDeg / 2);
+        cellCount = cellsFor(colsPerDeg);
+      }
+      const rowFirstCol = new Int32Array(rowCount);
+      const rowCell = new Uint32Array(rowCount + 1);
+      const cellStart = new Uint32Array(cellCount + 1);
+      let cell = 0;
+      for (let r = 0; r < rowCount; r++) {
+        rowCell[r] = cell;
+        const a = rowStart[r]!;
+        const b = rowStart[r + 1]!;
+        if (b === a) continue;
+        const firstCol = Math.floor(lng[inputOfSlot[a]!]! * colsPerDeg);
+        const cells = Math.floor(lng[inputOfSlot[b - 1]!]! * colsPerDeg) - firstCol + 1;
+        rowFirstCol[r] = firstCol;
+        // Cell j starts at the row's first slot whose column is ≥ firstCol + j.
+        let s = a;
+        for (let j = 0; j < cells; j++) {
+          while (s < b && Math.floor(lng[inputOfSlot[s]!]! * colsPerDeg) - firstCol < j) s++;
+          cellStart[cell + j] = s;
+        }
+        cell += cells;
+      }
+      rowCell[rowCount] = cell;
+      cellStart[cell] = firstSlot + count;
+      classes.push({ firstSlot, count, maxRangeM: maxRange[k]!, rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart });
     }
+    const slotOfInput = new Uint32Array(n);
+    for (let s = 0; s < n; s++) slotOfInput[inputOfSlot[s]!] = s;
     // Scatter in input order: reading camera objects in the order they were allocated is far kinder to the cache.
     const records = new Array<T | undefined>(n).fill(undefined);
-    const base = new StaticCameras<T>(classes, records, new Float64Array(3 * n), new Uint8Array(n));
+    const base = new StaticCameras<T>(classes, records, new Float64Array(STRIDE * n), new Uint8Array(n));
     for (let i = 0; i < n; i++) {
       const c = cameras[i]!;
       const s = slotOfInput[i]!;
@@ -116,47 +230,65 @@ export class StaticCameras<T extends CameraForIndex> {
     this.tombstones++;
   }
 
-  /** Appends every live camera that passes the exact match to `out`. `bound` must cover the largest class's boxes. */
-  collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: CameraMatch<T>[]): void {
+  /**
+   * Adds every live camera that passes the exact match to `out`. `bound` must cover
+   * the largest class's boxes; `relation` is scratch for the exact test.
+   */
+  collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer<T>, relation: Float64Array): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const { records, fields, tier } = this;
-    const positions = this.#positions;
     for (const cls of this.classes) {
-      positions.length = 0;
+      const { rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart } = cls;
+      const lastRow = rowFirstCol.length - 1;
       for (const box of boundingBoxesAround(area, Math.min(searchRadiusM, cls.maxRangeM) + slackM)) {
-        positionsInBox(cls.tree, box.minLng, box.minLat, box.maxLng, box.maxLat, positions);
-      }
-      const coords = cls.tree.coords;
-      for (let k = 0; k < positions.length; k++) {
-        const p = positions.data[k]!;
-        const slot = cls.firstSlot + p;
-        const lat = coords[2 * p + 1]!;
-        const lng = coords[2 * p]!;
-        const rangeM = fields[3 * slot + 2]!;
-        if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM, searchRadiusM) + slackM)) continue;
-        const camera = records[slot];
-        if (camera === undefined) continue;
-        const fovDeg = fields[3 * slot + 1]!;
-        const rel = matchWedgeFieldsToArea(lat, lng, fields[3 * slot]!, fovDeg, rangeM, area, searchRadiusM);
-        if (rel === undefined) continue;
-        const score = usefulnessScore(rel, fovDeg, TIER_CODES[tier[slot]!]!);
-        out.push({ camera, distanceM: rel.distanceM, facesArea: rel.facesArea, offAxisDeg: rel.offAxisDeg, score });
+        const r0 = Math.max(0, Math.floor(box.minLat * rowsPerDeg) - firstRow);
+        const r1 = Math.min(lastRow, Math.floor(box.maxLat * rowsPerDeg) - firstRow);
+        const col0 = Math.floor(box.minLng * colsPerDeg);
+        const col1 = Math.floor(box.maxLng * colsPerDeg);
+        for (let r = r0; r <= r1; r++) {
+          const firstCell = rowCell[r]!;
+          const cells = rowCell[r + 1]! - firstCell;
+          const c0 = Math.max(0, col0 - rowFirstCol[r]!);
+          const c1 = Math.min(cells - 1, col1 - rowFirstCol[r]!);
+          if (c0 > c1) continue;
+          const from = cellStart[firstCell + c0]!;
+          const to = cellStart[firstCell + c1 + 1]!;
+          for (let s = from; s < to; s++) {
+            const f = STRIDE * s;
+            const lat = fields[f + LAT]!;
+            const lng = fields[f + LNG]!;
+            const rangeM = fields[f + RANGE]!;
+            if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM, searchRadiusM) + slackM)) continue;
+            const camera = records[s];
+            if (camera === undefined) continue;
+            const fovDeg = fields[f + FOV]!;
+            const code = matchWedgeFieldsInto(lat, lng, fields[f + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
+            if (code === NO_INTERSECTION) continue;
+            const distanceM = relation[OUT_DISTANCE_M]!;
+            const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
+            const faces = code === FACES_AREA;
+            out.push(camera, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
+          }
+        }
       }
     }
   }
 
   /** Bytes held beyond the camera objects, with `refBytes` per record reference. */
-  byteLength(refBytes: number): { trees: number; fields: number; refs: number; scratch: number } {
-    let trees = 0;
-    for (const c of this.classes) trees += c.tree.data.byteLength;
+  byteLength(refBytes: number): { rows: number; fields: number; refs: number } {
+    let rows = 0;
+    for (const c of this.classes) rows += c.rowFirstCol.byteLength + c.rowCell.byteLength + c.cellStart.byteLength;
     const fields = this.fields.byteLength + this.tier.byteLength;
-    return { trees, fields, refs: this.records.length * refBytes, scratch: this.#positions.data.byteLength };
+    return { rows, fields, refs: this.records.length * refBytes };
   }
 
   #copyFields(slot: number, c: T): void {
-    this.fields[3 * slot] = c.bearingDeg;
-    this.fields[3 * slot + 1] = c.fovDeg;
-    this.fields[3 * slot + 2] = c.rangeM;
+    const f = STRIDE * slot;
+    this.fields[f + LAT] = c.lat;
+    this.fields[f + LNG] = c.lng;
+    this.fields[f + RANGE] = c.rangeM;
+    this.fields[f + BEARING] = c.bearingDeg;
+    this.fields[f + FOV] = c.fovDeg;
     this.tier[slot] = tierCode(c.tier);
   }
 
