@@ -2,6 +2,10 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
+import { BinaryCopyReader, uuidAt } from '../db/copy-binary.js';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { PGlite } from '@electric-sql/pglite';
 import { cameras, ownerLinks, owners, ownerSessions, registrationFingerprints, type CameraStatus } from '../db/schema.js';
 
 export type Owner = typeof owners.$inferSelect;
@@ -163,7 +167,60 @@ export const indexColumns = {
 };
 export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
 
-/** Every verified camera (index columns only), in pages by id: the camera index is built from this at start. */
+/**
+ * Every verified camera's index columns, for building the camera index at start: one COPY in PostgreSQL's binary
+ * format (streamed from PostgreSQL, a blob from PGlite) decoded straight into rows, in a few hundred milliseconds
+ * per million cameras where a SELECT through the driver takes many seconds. Inside a transaction (no client of its
+ * own to copy with) it falls back to paged SELECTs.
+ */
+export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]> {
+  const select = `select id, lat, lng, bearing_deg, fov_deg, range_m, tier, retention_days, owner_id, kind, declined_kinds_mask from cameras where status = 'verified'`;
+  const rows: IndexRow[] = [];
+  // Tiers and kinds are a handful of ASCII words: one string each, shared by every row.
+  const words = new Map<string, string>();
+  const word = (buf: Buffer, o: number, len: number) => {
+    const w = buf.toString('latin1', o, o + len);
+    const known = words.get(w);
+    if (known !== undefined) return known;
+    words.set(w, w);
+    return w;
+  };
+  const reader = new BinaryCopyReader(11, ({ buf, view, start: s, length }) => {
+    rows.push({
+      id: uuidAt(buf, s[0]!),
+      lat: view.getFloat64(s[1]!),
+      lng: view.getFloat64(s[2]!),
+      bearingDeg: view.getFloat64(s[3]!),
+      fovDeg: view.getFloat64(s[4]!),
+      rangeM: view.getFloat64(s[5]!),
+      tier: word(buf, s[6]!, length[6]!) as Camera['tier'],
+      retentionDays: view.getInt32(s[7]!),
+      ownerId: length[8]! < 0 ? null : uuidAt(buf, s[8]!),
+      kind: word(buf, s[9]!, length[9]!) as Camera['kind'],
+      declinedKindsMask: view.getInt32(s[10]!),
+    });
+  });
+  const client = (q as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) {
+    const conn = await client.connect();
+    try {
+      for await (const chunk of conn.query(copyTo(`copy (${select}) to stdout with (format binary)`))) reader.push(chunk as Buffer);
+    } finally {
+      conn.release();
+    }
+  } else if (client instanceof PGlite) {
+    const result = await client.query(`copy (${select}) to '/dev/blob' with (format binary)`);
+    if (!result.blob) throw new Error('PGlite returned no COPY output');
+    reader.push(new Uint8Array(await result.blob.arrayBuffer()));
+  } else {
+    for await (const page of verifiedCameras(q)) rows.push(...page);
+    return rows;
+  }
+  reader.end();
+  return rows;
+}
+
+/** Every verified camera (index columns only), in pages by id. */
 export async function* verifiedCameras(q: Queryable, pageSize = 100_000): AsyncGenerator<IndexRow[]> {
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
