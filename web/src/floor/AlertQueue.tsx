@@ -100,15 +100,17 @@ function AlertItem({ alert: a, state, canAct, colleagues, cursor, onCursor, onOp
     <li className={`alert-item alert-${a.kind}${cursor ? ' is-cursor' : ''}`} data-alert-id={a.id} onFocus={onCursor} onClick={onCursor}>
       <div className="alert-line">
         <span className={`priority priority-${a.priority}`}>P{a.priority}</span>
-        <span className="alert-kind">{ALERT_KIND_LABELS[a.kind] ?? a.kind}</span>
-        <span className="alert-title">
-          {a.title}
+        <span className="alert-title" title={a.title}>
+          {/* The badge says the priority already. */}
+          {a.title.replace(new RegExp(`, priority ${a.priority}$`), '')}
         </span>
         <time className="alert-age" dateTime={a.createdAt}>
           {age(a.createdAt, now)}
         </time>
       </div>
       <p className="alert-meta" title={[a.detail, a.assignedTo ? `Assigned to ${a.assignedTo.name}` : 'Unassigned'].filter(Boolean).join(' · ')}>
+        <span className="alert-kind">{ALERT_KIND_LABELS[a.kind] ?? a.kind}</span>
+        {' · '}
         {a.detail && <span>{a.detail} · </span>}
         {a.assignedTo ? `Assigned to ${a.assignedTo.name}` : 'Unassigned'}
         {a.status === 'acknowledged' && a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy.name}`}
@@ -142,7 +144,7 @@ function AlertItem({ alert: a, state, canAct, colleagues, cursor, onCursor, onOp
                 if (what === 'assign' && who) void run(() => state.assign(a.id, who.id), `Assigned to ${who.name}: ${a.title}.`);
               }}
             >
-              <option value="">Assign, snooze…</option>
+              <option value="">More…</option>
               <optgroup label="Assign to">
                 {colleagues?.map((c) => (
                   <option key={c.id} value={`assign:${c.id}`}>

@@ -18,6 +18,8 @@ interface FilterBarProps {
   onSortChange(sort: Sort): void;
   /** Types to offer: those seen in the loaded incidents, and any already chosen. */
   knownTypes: readonly string[];
+  /** More types, from the time window's incidents of every type (asked for when the type menu opens). */
+  loadTypes(): Promise<string[]>;
   areas: AreasView | undefined;
   searchRef: RefObject<HTMLInputElement | null>;
   /** How many incidents the view shows, how many the server has, and whether the load stopped short. */
@@ -40,7 +42,7 @@ function fromLocalInput(value: string): string | undefined {
   return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
 }
 
-export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, areas, searchRef, shown, total, truncated }: FilterBarProps) {
+export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, loadTypes, areas, searchRef, shown, total, truncated }: FilterBarProps) {
   const id = useId();
   const [q, setQ] = useState(filters.q);
   const typed = useRef(false);
@@ -114,7 +116,7 @@ export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, a
         </span>
       )}
 
-      <TypeFilter chosen={filters.types} known={knownTypes} onChange={(types) => set({ types })} />
+      <TypeFilter chosen={filters.types} known={knownTypes} loadTypes={loadTypes} onChange={(types) => set({ types })} />
 
       <label htmlFor={`${id}-p`} className="visually-hidden">
         Priority
@@ -187,9 +189,10 @@ export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, a
   );
 }
 
-function TypeFilter({ chosen, known, onChange }: { chosen: readonly string[]; known: readonly string[]; onChange(types: string[]): void }) {
+function TypeFilter({ chosen, known, loadTypes, onChange }: { chosen: readonly string[]; known: readonly string[]; loadTypes(): Promise<string[]>; onChange(types: string[]): void }) {
   const details = useRef<HTMLDetailsElement>(null);
-  const types = [...new Set([...chosen, ...known])].sort();
+  const [more, setMore] = useState<string[]>([]);
+  const types = [...new Set([...chosen, ...known, ...more])].sort();
   const summary = chosen.length === 0 ? 'All types' : chosen.length === 1 ? chosen[0]! : `${chosen.length} types`;
   const toggle = (type: string, on: boolean) => onChange(on ? [...chosen, type] : chosen.filter((t) => t !== type));
 
@@ -207,7 +210,13 @@ function TypeFilter({ chosen, known, onChange }: { chosen: readonly string[]; kn
   }, []);
 
   return (
-    <details ref={details} className="type-filter">
+    <details
+      ref={details}
+      className="type-filter"
+      onToggle={(e) => {
+        if (e.currentTarget.open) loadTypes().then(setMore, () => undefined);
+      }}
+    >
       <summary>
         <span className="visually-hidden">Incident types: </span>
         {summary}

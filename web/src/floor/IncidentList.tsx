@@ -135,8 +135,8 @@ function IncidentRow({ incident: i, index, total, top, now, cursor, selected, on
           </time>
         </span>
         <span className="incident-line incident-meta">
-          <span className="incident-number">{i.externalId}</span>
           <span className="incident-where">{where}</span>
+          <span className="incident-number">{i.externalId}</span>
           <span className="incident-cams">
             {count(cameras)} cam{cameras === 1 ? '' : 's'}
           </span>

@@ -6,7 +6,7 @@
 
 export const TIME_RANGES = ['1h', '6h', '24h', '7d', 'custom'] as const;
 export type TimeRange = (typeof TIME_RANGES)[number];
-export const RANGE_LABELS: Record<TimeRange, string> = { '1h': 'Last hour', '6h': 'Last 6 hours', '24h': 'Last 24 hours', '7d': 'Last 7 days', custom: 'Custom…' };
+export const RANGE_LABELS: Record<TimeRange, string> = { '1h': 'Last hour', '6h': 'Last 6 hours', '24h': 'Last 24 hours', '7d': 'Last 7 days', custom: 'Custom range' };
 const RANGE_MS: Record<Exclude<TimeRange, 'custom'>, number> = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 };
 
 export const STATUSES = ['open', 'closed', 'all'] as const;

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/http';
 import type { ReviewItem } from '../api/cameras';
-import type { IncidentView } from '../api/incidents';
+import { listIncidents, type IncidentView } from '../api/incidents';
 import { signOut, type SessionView } from '../api/session';
 import { AlertQueue } from '../floor/AlertQueue';
 import { FilterBar } from '../floor/FilterBar';
@@ -96,6 +96,16 @@ export function Floor({ session }: { session: SessionView }) {
     for (const i of list ?? []) seenTypes.current.add(i.type);
     return [...seenTypes.current];
   }, [list]);
+
+  // The type menu offers every type of the time window, not only those left after a type filter.
+  const loadTypes = useCallback(async () => {
+    const w = windowOf(view.filters, Date.now());
+    const { incidents: sample } = await listIncidents(
+      { from: new Date(w.from).toISOString(), ...(w.to !== undefined ? { to: new Date(w.to).toISOString() } : {}), limit: 1000, offset: 0 },
+      !!caps?.incidentFilters,
+    );
+    return [...new Set(sample.map((i) => i.type))];
+  }, [view.filters, caps]);
 
   const openIncident = useCallback(
     (id: string) => {
@@ -207,6 +217,7 @@ export function Floor({ session }: { session: SessionView }) {
         onChange={(filters) => setView((v) => ({ ...v, filters }))}
         onSortChange={(sort) => setView((v) => ({ ...v, sort }))}
         knownTypes={knownTypes}
+        loadTypes={loadTypes}
         areas={areas}
         searchRef={searchRef}
         shown={list?.length}

@@ -6,6 +6,9 @@ import { getEvidence, originalUrl, playUrl, type CustodyEntry, type EvidenceView
 import type { IncidentView } from '../../api/incidents';
 import { bytes, dateTime, duration, messageOf } from '../format';
 
+/** Custody wants the second: "11/27/26, 12:09:47 AM". */
+const exactTime = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
+
 const ACTIONS: Record<string, string> = {
   'evidence.received': 'Received',
   'evidence.hashed': 'Hashed',
@@ -99,7 +102,7 @@ export function FootagePlayer({ evidenceId, incident, onClose }: { evidenceId: s
           <ol className="custody">
             {facts.custody.map((c) => (
               <li key={c.seq}>
-                <time dateTime={c.at}>{dateTime(c.at)}</time>
+                <time dateTime={c.at}>{exactTime(c.at)}</time>
                 <span className="custody-action">{ACTIONS[c.action] ?? c.action}</span>
                 <span className="custody-who">
                   {c.actorName ?? c.actorType}
