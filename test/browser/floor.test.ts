@@ -143,6 +143,7 @@ beforeAll(async () => {
   env = await startBrowserEnv({ WATCHFLOOR_QUIET_HOURS: '0-0' });
   const { agency } = await createStaff(env.ctx, 'olga', 'Olga Operator', { agency: 'Metropolitan Police Department' });
   await createStaff(env.ctx, 'sam', 'Sam Supervisor', { agency: 'Metropolitan Police Department', roles: ['supervisor'] });
+  await createStaff(env.ctx, 'pia', 'Pia Operator', { agency: 'Metropolitan Police Department' });
   apiKey = (await env.ctx.staff.createApiKey({ agencyName: 'Metropolitan Police Department', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
   await env.ctx.importer.import(CSV, { format: 'csv' }, CLI_ACTOR);
   await seedVerifiedCameras(env.ctx, agency.id, 3_000);
@@ -409,6 +410,24 @@ describe('the floor (browser)', () => {
     await counts.getByRole('button', { name: /open alert/ }).click();
     expect(await page.locator('.alert-item', { hasText: 'HOMICIDE' }).count()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it('polls when the live feed cannot be reached, and still shows what happens', async () => {
+    const fallback = await openPage(env, { viewport: LAPTOP, expected: EXPECTED_4XX });
+    const { page, problems } = fallback;
+    // A proxy that refuses WebSockets: every attempt is closed before the server's greeting.
+    await page.routeWebSocket(/\/api\/v1\/live/, (ws) => ws.close({ code: 4000, reason: 'refused on the way' }));
+    await signInFirstTime(page, 'pia');
+    await page.locator('[data-connection="polling"]').waitFor();
+    expect(await page.locator('[data-connection]').textContent()).toContain('Polling');
+    await page.getByRole('listbox', { name: 'Incidents' }).waitFor();
+    const { id } = await postIncident({ source: 'cad', externalId: 'I-2026-000300', type: 'BURGLARY', priority: 3, occurredAt: new Date().toISOString(), location: { lat: 38.95, lng: -77.0, accuracyM: 20 } });
+    const posted = Date.now();
+    await page.locator(`[role="option"][data-incident-id="${id}"]`).waitFor({ timeout: POLL_MS + 3_000 });
+    console.log(`floor: polling, the incident was in the list after ${Date.now() - posted} ms`);
+    await expect.poll(() => onMap(page, id), { timeout: POLL_MS + 3_000 }).toBe(true);
+    expect(problems).toEqual([]);
+    await fallback.context.close();
   });
 
   it('lists the shortcuts, passes axe, and looks right on a wall display and a laptop with a living floor', async () => {
