@@ -22,7 +22,10 @@ import { StaticCameras } from './static-cameras.js';
 export type { CameraForIndex, CameraMatch } from './camera-types.js';
 
 export interface FindCamerasOptions<T> {
-  /** Non-geometric filter applied to geometric matches (e.g. retention still covers the incident time). */
+  /**
+   * Non-geometric filter applied to geometric matches (e.g. retention still covers the incident time). It may
+   * query the index but must not change it (that throws).
+   */
   readonly accept?: (camera: T) => boolean;
   /** Return at most this many of the best-ranked matches. */
   readonly limit?: number;
@@ -66,8 +69,11 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   #overlayMaxRangeM = 0;
   /** id → code; codes below the base size are base slots, the rest are overlay positions after them. */
   #ids: IdTable;
-  readonly #matches = new MatchBuffer<T>();
+  readonly #matches = new MatchBuffer();
   readonly #relation = new Float64Array(2);
+  readonly #idOf = (code: number): string => this.#cameraAt(code)!.id;
+  /** Counts changes, so that a query can tell that `accept` changed the index under it. */
+  #version = 0;
 
   constructor(options: CameraIndexOptions = {}) {
     const overlayLimit = options.overlayLimit ?? 1024;
@@ -108,6 +114,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   /** Adds the camera or replaces the one with the same id; visible to the next query, with no rebuild unless compacting. */
   upsert(camera: T): void {
     validateCamera(camera);
+    this.#version++;
     const code = this.#ids.get(camera.id);
     const baseCount = this.#base.records.length;
     if (code === undefined) {
@@ -131,6 +138,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   remove(id: string): boolean {
     const code = this.#ids.get(id);
     if (code === undefined) return false;
+    this.#version++;
     this.#ids.delete(id);
     const baseCount = this.#base.records.length;
     if (code < baseCount) {
@@ -173,34 +181,42 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     const { accept, limit } = options;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`limit must be an integer ≥ 0, got ${limit}`);
     // A query started from `accept` (which runs while this one's matches are still buffered) gets its own buffer.
-    const matches = this.#matches.busy ? new MatchBuffer<T>() : this.#matches;
+    const matches = this.#matches.busy ? new MatchBuffer() : this.#matches;
     matches.busy = true;
     try {
+      matches.length = 0;
       this.#collect(area, searchRadiusM, matches);
-      // `accept` runs last, on geometric matches only.
-      if (accept !== undefined) matches.retain(accept);
-      const count = matches.rank(limit ?? matches.length);
+      // `accept` runs last, on geometric matches only. Matches hold codes, which a change could reassign.
+      if (accept !== undefined) {
+        const version = this.#version;
+        matches.retain((code) => {
+          const keep = accept(this.#cameraAt(code)!);
+          if (this.#version !== version) throw new Error('CameraIndex: `accept` must not change the index it filters');
+          return keep;
+        });
+      }
+      const count = matches.rank(limit ?? matches.length, this.#idOf);
       const out = new Array<CameraMatch<T>>(count);
-      const { order, camera, distanceM, facesArea, offAxisDeg, score } = matches;
+      const { order, code, distanceM, facesArea, offAxisDeg, score } = matches;
       for (let k = 0; k < count; k++) {
         const i = order[k]!;
-        out[k] = { camera: camera[i]!, distanceM: distanceM[i]!, facesArea: facesArea[i] === 1, offAxisDeg: offAxisDeg[i]!, score: score[i]! };
+        out[k] = { camera: this.#cameraAt(code[i]!)!, distanceM: distanceM[i]!, facesArea: facesArea[i] === 1, offAxisDeg: offAxisDeg[i]!, score: score[i]! };
       }
       return out;
     } finally {
-      matches.clear();
       matches.busy = false;
     }
   }
 
-  /** Adds every live camera that passes the exact match to `out`. */
-  #collect(area: IncidentArea, searchRadiusM: number, out: MatchBuffer<T>): void {
+  /** Adds every live camera that passes the exact match to `out`, with its code. */
+  #collect(area: IncidentArea, searchRadiusM: number, out: MatchBuffer): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const bound = new DistanceLowerBound(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
     const prepared = prepareArea(area);
     const relation = this.#relation;
     this.#base.collectMatches(prepared, searchRadiusM, bound, out, relation);
     if (this.#overlay.length === 0) return;
+    const baseCount = this.#base.records.length;
     const boxes = boundingBoxesAround(area, Math.min(searchRadiusM, this.#overlayMaxRangeM) + slackM);
     for (let j = 0; j < this.#overlay.length; j++) {
       let inBox = false;
@@ -212,7 +228,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
       const distanceM = relation[OUT_DISTANCE_M]!;
       const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
       const faces = code === FACES_AREA;
-      out.push(camera, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, camera.fovDeg, TIER_WEIGHT[camera.tier] ?? 1));
+      out.push(baseCount + j, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, camera.fovDeg, TIER_WEIGHT[camera.tier] ?? 1));
     }
   }
 
@@ -278,6 +294,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
     const { base, slotOfInput } = StaticCameras.build(cameras);
     const ids = new IdTable((code) => this.#keyOf(code), cameras.length);
+    this.#version++;
     this.#base = base;
     this.#overlay = [];
     this.#overlayLat = new Float64Array(16);

@@ -127,7 +127,16 @@ export function relateWedgeFieldsInto(
   const halfFovDeg = fovDeg / 2;
   if (fovDeg >= 360 || offAxisDeg <= halfFovDeg) return FACES_AREA;
   if (distM <= reachM) return GRAZES_AREA;
-  const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
+  const edgeAngleRad = (offAxisDeg - halfFovDeg) * RAD;
+  // Most wedges that miss do so by far. The edge is never nearer A than the great circle it lies on, at
+  // asin(sin d · sin θ) ≥ sin d · sin θ ≥ d(1 − d²/6) · θ(1 − θ²/6) for θ ≤ π/2 (beyond, the nearest point is the
+  // apex, at d > reach); when even that lower bound is clearly out of reach, the trigonometry of
+  // `distanceToEdgeRad` could not conclude otherwise, so it is skipped. The margin dwarfs any rounding here or there.
+  if (edgeAngleRad < HALF_PI) {
+    const lowerBoundM = dRad * (1 - (dRad * dRad) / 6) * edgeAngleRad * (1 - (edgeAngleRad * edgeAngleRad) / 6) * EARTH_RADIUS_M;
+    if (lowerBoundM > reachM * (1 + 1e-9) + 1e-9) return NO_INTERSECTION;
+  }
+  const edgeDistM = distanceToEdgeRad(dRad, edgeAngleRad, rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
   return edgeDistM <= reachM ? GRAZES_AREA : NO_INTERSECTION;
 }
 

@@ -1,18 +1,20 @@
 // One query's matches in typed arrays, and their ranking.
 //
-// The index records each match as its camera and a handful of numbers (distance, off-axis angle, facing, score)
-// and only builds match objects for the ones it returns. Ranking sorts the scores directly (a comparison is one
-// float compare, not a call through a comparator that reads two objects), then puts each run of equal scores in
-// order by distance and then id, which is exactly the order of `compareByUsefulness`. With a limit, the best
-// `limit` scores (and any that tie with the last of them) are selected first and only those are sorted.
+// The index records each match as a handful of numbers (the camera's code in the index, distance, off-axis angle,
+// facing, score) and only builds match objects for the ones it returns; storing a number rather than a reference
+// to the camera also spares the garbage collector's write barrier on every match. Ranking is a bucket sort: each score goes to a bucket by
+// a function that never puts a lower score in an earlier bucket, and each bucket is then sorted by the full order of
+// `compareByUsefulness` (score, then distance, then id). The buckets are spread by 1/score², which is roughly even
+// for matches (score falls off about as 1/distance, the number of cameras grows with area), so most hold one or two
+// matches and the whole ranking costs a few passes over the scores. With a limit, only the buckets that hold the
+// best `limit` are sorted.
 
 const INITIAL_CAPACITY = 256;
 /** Below this many entries a range is finished by insertion sort. */
 const SMALL = 16;
 
-export class MatchBuffer<C extends { readonly id: string }> {
-  /** The matched cameras; cleared by `clear` so that the buffer keeps no camera alive between queries. */
-  readonly camera: (C | undefined)[] = [];
+export class MatchBuffer {
+  code = new Int32Array(INITIAL_CAPACITY);
   distanceM = new Float64Array(INITIAL_CAPACITY);
   offAxisDeg = new Float64Array(INITIAL_CAPACITY);
   score = new Float64Array(INITIAL_CAPACITY);
@@ -21,17 +23,20 @@ export class MatchBuffer<C extends { readonly id: string }> {
   /** After `rank`, the entry indices best first. */
   order = new Int32Array(INITIAL_CAPACITY);
   #key = new Float64Array(INITIAL_CAPACITY);
+  #bucketOf = new Int32Array(INITIAL_CAPACITY);
+  #bucketEnd = new Int32Array(INITIAL_CAPACITY + 1);
   /** Set while a query uses this buffer, so that a query started from a callback takes a buffer of its own. */
   busy = false;
 
   get byteLength(): number {
-    return this.camera.length * 8 + this.distanceM.byteLength + this.offAxisDeg.byteLength + this.score.byteLength + this.facesArea.byteLength + this.order.byteLength + this.#key.byteLength;
+    const ranking = this.order.byteLength + this.#key.byteLength + this.#bucketOf.byteLength + this.#bucketEnd.byteLength;
+    return this.code.byteLength + this.distanceM.byteLength + this.offAxisDeg.byteLength + this.score.byteLength + this.facesArea.byteLength + ranking;
   }
 
-  push(camera: C, distanceM: number, facesArea: boolean, offAxisDeg: number, score: number): void {
+  push(code: number, distanceM: number, facesArea: boolean, offAxisDeg: number, score: number): void {
     const i = this.length;
-    if (i === this.score.length) this.#grow();
-    this.camera[i] = camera;
+    if (i === this.code.length) this.#grow();
+    this.code[i] = code;
     this.distanceM[i] = distanceM;
     this.facesArea[i] = facesArea ? 1 : 0;
     this.offAxisDeg[i] = offAxisDeg;
@@ -39,20 +44,14 @@ export class MatchBuffer<C extends { readonly id: string }> {
     this.length = i + 1;
   }
 
-  /** Forgets every entry. */
-  clear(): void {
-    this.camera.fill(undefined, 0, this.length);
-    this.length = 0;
-  }
-
-  /** Keeps the entries whose camera passes `keep`, in their order. */
-  retain(keep: (camera: C) => boolean): void {
+  /** Keeps the entries whose code passes `keep`, in their order. */
+  retain(keep: (code: number) => boolean): void {
     let n = 0;
     const length = this.length;
     for (let i = 0; i < length; i++) {
-      if (!keep(this.camera[i]!)) continue;
+      if (!keep(this.code[i]!)) continue;
       if (n !== i) {
-        this.camera[n] = this.camera[i]!;
+        this.code[n] = this.code[i]!;
         this.distanceM[n] = this.distanceM[i]!;
         this.facesArea[n] = this.facesArea[i]!;
         this.offAxisDeg[n] = this.offAxisDeg[i]!;
@@ -60,69 +59,102 @@ export class MatchBuffer<C extends { readonly id: string }> {
       }
       n++;
     }
-    this.camera.fill(undefined, n, length);
     this.length = n;
   }
 
   /**
    * Fills `order[0 … k)` with the indices of the best k = min(limit, length) entries, best first: score
-   * descending, then distance ascending, then camera id (compared only on exact ties of both). Returns k.
+   * descending, then distance ascending, then camera id (`idOf(code)`, asked only on exact ties of both).
+   * Returns k.
    */
-  rank(limit: number): number {
+  rank(limit: number, idOf: (code: number) => string): number {
     const n = this.length;
+    const k = Math.min(limit, n);
+    if (k <= 0) return 0;
+    const { score, order } = this;
     const key = this.#key;
-    const order = this.order;
-    const score = this.score;
+    const bucketOf = this.#bucketOf;
+    const bucketEnd = this.#bucketEnd;
+    let lowest = Infinity;
+    let highest = -Infinity;
     for (let i = 0; i < n; i++) {
-      key[i] = score[i]!;
-      order[i] = i;
+      const s = score[i]!;
+      const u = 1 / (s * s);
+      key[i] = u;
+      if (u < lowest) lowest = u;
+      if (u > highest) highest = u;
     }
-    let m = n;
-    if (limit < n) {
-      if (limit <= 0) return 0;
-      selectDescending(key, order, 0, n - 1, limit - 1);
-      // Everything before limit − 1 scores at least `last`, everything after at most; gather the ties after it.
-      const last = key[limit - 1]!;
-      m = limit;
-      for (let i = limit; i < n; i++) if (key[i] === last) swap(key, order, i, m++);
+    // Every step from score to bucket is monotone (so is IEEE rounding), so a better score never lands in a later
+    // bucket. Degenerate spreads (all equal, infinities) put everything in one bucket, which is still correct.
+    const buckets = n;
+    let scale = buckets / (highest - lowest);
+    if (!(scale < Infinity)) scale = 0;
+    bucketEnd.fill(0, 0, buckets);
+    for (let i = 0; i < n; i++) {
+      const x = (key[i]! - lowest) * scale;
+      const b = x >= buckets - 1 ? buckets - 1 : x > 0 ? Math.floor(x) : 0;
+      bucketOf[i] = b;
+      bucketEnd[b]!++;
     }
-    sortDescending(key, order, 0, m - 1);
-    const dist = this.distanceM;
-    const camera = this.camera;
-    for (let i = 0; i < m; ) {
-      let j = i + 1;
-      while (j < m && key[j] === key[i]) j++;
-      // Equal scores: order by distance, then id (insertion sort; runs are short).
-      for (let a = i + 1; a < j; a++) {
-        const v = order[a]!;
-        let b = a - 1;
-        while (b >= i) {
-          const u = order[b]!;
-          const before = dist[v]! < dist[u]! || (dist[v] === dist[u] && camera[v]!.id < camera[u]!.id);
-          if (!before) break;
-          order[b + 1] = u;
-          b--;
-        }
-        order[b + 1] = v;
+    for (let b = 1; b < buckets; b++) bucketEnd[b]! += bucketEnd[b - 1]!;
+    // Place from the back so that each bucket's end ends up as its start; `bucketEnd` then holds the starts.
+    for (let i = n - 1; i >= 0; i--) order[--bucketEnd[bucketOf[i]!]!] = i;
+    for (let b = 0; b < buckets; b++) {
+      const from = bucketEnd[b]!;
+      if (from >= k) break;
+      const to = b + 1 < buckets ? bucketEnd[b + 1]! : n;
+      if (to - from > 1) this.#sortRun(from, to, idOf);
+    }
+    return k;
+  }
+
+  /** Sorts order[from … to) by the full ranking order. */
+  #sortRun(from: number, to: number, idOf: (code: number) => string): void {
+    const { score, order } = this;
+    if (to - from > SMALL) {
+      // A crowded bucket (many equal or nearly equal scores): sort by score, then order the ties below.
+      const key = this.#key;
+      for (let p = from; p < to; p++) key[p] = score[order[p]!]!;
+      sortDescending(key, order, from, to - 1);
+    }
+    for (let a = from + 1; a < to; a++) {
+      const v = order[a]!;
+      let b = a - 1;
+      while (b >= from && this.#before(v, order[b]!, idOf)) {
+        order[b + 1] = order[b]!;
+        b--;
       }
-      i = j;
+      order[b + 1] = v;
     }
-    return Math.min(limit, n);
+  }
+
+  /** Does entry a rank before entry b (score descending, distance ascending, id)? */
+  #before(a: number, b: number, idOf: (code: number) => string): boolean {
+    const sa = this.score[a]!;
+    const sb = this.score[b]!;
+    if (sa !== sb) return sa > sb;
+    const da = this.distanceM[a]!;
+    const db = this.distanceM[b]!;
+    if (da !== db) return da < db;
+    return idOf(this.code[a]!) < idOf(this.code[b]!);
   }
 
   #grow(): void {
-    const size = this.score.length * 2;
-    const grow = <A extends Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+    const size = this.code.length * 2;
+    const grow = <A extends Int32Array | Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
       const b = make(size);
       b.set(a);
       return b;
     };
+    this.code = grow(this.code, (k) => new Int32Array(k));
     this.distanceM = grow(this.distanceM, (k) => new Float64Array(k));
     this.offAxisDeg = grow(this.offAxisDeg, (k) => new Float64Array(k));
     this.score = grow(this.score, (k) => new Float64Array(k));
     this.facesArea = grow(this.facesArea, (k) => new Uint8Array(k));
     this.order = new Int32Array(size);
     this.#key = new Float64Array(size);
+    this.#bucketOf = new Int32Array(size);
+    this.#bucketEnd = new Int32Array(size + 1);
   }
 }
 
@@ -177,28 +209,6 @@ export function sortDescending(key: Float64Array, payload: Int32Array, lo: numbe
       sortDescending(key, payload, i, hi);
       hi = j;
     }
-  }
-  insertionDescending(key, payload, lo, hi);
-}
-
-/**
- * Partial sort: afterwards key[nth] holds the value it would hold sorted descending, with keys ≥ it before and
- * keys ≤ it after (quickselect).
- */
-export function selectDescending(key: Float64Array, payload: Int32Array, lo: number, hi: number, nth: number): void {
-  while (hi - lo > SMALL) {
-    const pivot = medianOfThree(key, payload, lo, (lo + hi) >> 1, hi);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (key[i]! > pivot) i++;
-      while (pivot > key[j]!) j--;
-      if (i <= j) swap(key, payload, i++, j--);
-    }
-    // Now key[lo … j] ≥ pivot, key[i … hi] ≤ pivot, and anything between equals it.
-    if (nth <= j) hi = j;
-    else if (nth >= i) lo = i;
-    else return;
   }
   insertionDescending(key, payload, lo, hi);
 }

@@ -37,6 +37,31 @@ const CAMERAS_PER_CELL = 4;
 const MIN_COLS_PER_DEG = 1 / 360;
 const DEG_PER_M = 180 / Math.PI / EARTH_RADIUS_M;
 
+/** Rows for cells `cellM` tall, fewer when the class is spread thin over a wide band of latitude. */
+function rowsPerDegFor(cellM: number, minLat: number, maxLat: number, count: number): number {
+  const maxRows = Math.max(1, Math.floor(count / CAMERAS_PER_ROW));
+  const rowsPerDeg = 1 / (cellM * DEG_PER_M);
+  const spanDeg = maxLat - minLat;
+  return spanDeg * rowsPerDeg > maxRows ? maxRows / spanDeg : rowsPerDeg;
+}
+
+/** How many cells of a row-and-column grid the cameras `members` would occupy (each row from its least to its greatest column). */
+function occupiedCells(members: Uint32Array, lat: Float64Array, lng: Float64Array, minLat: number, maxLat: number, rowsPerDeg: number, colsPerDeg: number): number {
+  const firstRow = Math.floor(minLat * rowsPerDeg);
+  const rows = Math.floor(maxLat * rowsPerDeg) - firstRow + 1;
+  const least = new Float64Array(rows).fill(Infinity);
+  const greatest = new Float64Array(rows).fill(-Infinity);
+  for (let s = 0; s < members.length; s++) {
+    const i = members[s]!;
+    const r = Math.floor(lat[i]! * rowsPerDeg) - firstRow;
+    if (lng[i]! < least[r]!) least[r] = lng[i]!;
+    if (lng[i]! > greatest[r]!) greatest[r] = lng[i]!;
+  }
+  let cells = 0;
+  for (let r = 0; r < rows; r++) if (least[r]! <= greatest[r]!) cells += Math.floor(greatest[r]! * colsPerDeg) - Math.floor(least[r]! * colsPerDeg) + 1;
+  return cells;
+}
+
 /** `fields` holds, per slot: */
 export const STRIDE = 5;
 const LAT = 0;
@@ -117,29 +142,30 @@ export class StaticCameras<T extends CameraForIndex> {
       const count = counts[k]!;
       if (count === 0) continue;
       const firstSlot = firstSlots[k]!;
-      const cellM = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, maxRange[k]!));
-      const spanDeg = maxLat[k]! - minLat[k]!;
-      const maxRows = Math.max(1, Math.floor(count / CAMERAS_PER_ROW));
-      // Taller rows when the class is spread thin over a wide band of latitude.
-      let rowsPerDeg = 1 / (cellM * DEG_PER_M);
-      if (spanDeg * rowsPerDeg > maxRows) rowsPerDeg = maxRows / spanDeg;
+      const members = byClass.subarray(firstSlot, firstSlot + count);
+      let sumLat = 0;
+      for (let s = 0; s < count; s++) sumLat += lat[members[s]!]!;
+      const cosLat = Math.max(0.01, Math.cos((sumLat / count) * (Math.PI / 180)));
+      const maxCells = Math.max(1, Math.floor(count / CAMERAS_PER_CELL));
+      // Square cells as wide as the class's longest range; larger ones if that would make too many cells.
+      let cellM = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, maxRange[k]!));
+      const cells = occupiedCells(members, lat, lng, minLat[k]!, maxLat[k]!, rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count), cosLat / (cellM * DEG_PER_M));
+      if (cells > maxCells) cellM *= Math.sqrt(cells / maxCells);
+      const rowsPerDeg = rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count);
       const firstRow = Math.floor(minLat[k]! * rowsPerDeg);
       const rowCount = Math.floor(maxLat[k]! * rowsPerDeg) - firstRow + 1;
       // Rows: counting sort (stable), then each row by longitude.
       const rowOf = new Int32Array(count);
       const rowStart = new Uint32Array(rowCount + 1);
-      let sumLat = 0;
       for (let s = 0; s < count; s++) {
-        const la = lat[byClass[firstSlot + s]!]!;
-        sumLat += la;
-        const r = Math.floor(la * rowsPerDeg) - firstRow;
+        const r = Math.floor(lat[members[s]!]! * rowsPerDeg) - firstRow;
         rowOf[s] = r;
         rowStart[r + 1]!++;
       }
       for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
       for (let r = 0; r <= rowCount; r++) rowStart[r]! += firstSlot;
       const fill = rowStart.slice(0, rowCount);
-      for (let s = 0; s < count; s++) inputOfSlot[fill[rowOf[s]!]!++] = byClass[firstSlot + s]!;
+      for (let s = 0; s < count; s++) inputOfSlot[fill[rowOf[s]!]!++] = members[s]!;
       let nonEmptyRows = 0;
       let sumSpanDeg = 0;
       for (let r = 0; r < rowCount; r++) {
@@ -152,9 +178,7 @@ export class StaticCameras<T extends CameraForIndex> {
         nonEmptyRows++;
         sumSpanDeg += lng[inputOfSlot[b - 1]!]! - lng[inputOfSlot[a]!]!;
       }
-      // Square cells at the class's mean latitude, unless that makes too many: then wider ones (down to one a row).
-      const cosLat = Math.max(0.01, Math.cos((sumLat / count) * (Math.PI / 180)));
-      const maxCells = Math.max(1, Math.floor(count / CAMERAS_PER_CELL));
+      // Square at the class's mean latitude, unless that still makes too many: then wider (down to one a row).
       let colsPerDeg = cosLat / (cellM * DEG_PER_M);
       const cellsFor = (cpd: number): number => {
         let cells = 0;
@@ -231,10 +255,10 @@ export class StaticCameras<T extends CameraForIndex> {
   }
 
   /**
-   * Adds every live camera that passes the exact match to `out`. `bound` must cover
+   * Adds every live camera that passes the exact match to `out`, its slot as its code. `bound` must cover
    * the largest class's boxes; `relation` is scratch for the exact test.
    */
-  collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer<T>, relation: Float64Array): void {
+  collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer, relation: Float64Array): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const { records, fields, tier } = this;
     for (const cls of this.classes) {
@@ -259,15 +283,14 @@ export class StaticCameras<T extends CameraForIndex> {
             const lng = fields[f + LNG]!;
             const rangeM = fields[f + RANGE]!;
             if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM, searchRadiusM) + slackM)) continue;
-            const camera = records[s];
-            if (camera === undefined) continue;
+            if (records[s] === undefined) continue;
             const fovDeg = fields[f + FOV]!;
             const code = matchWedgeFieldsInto(lat, lng, fields[f + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
             if (code === NO_INTERSECTION) continue;
             const distanceM = relation[OUT_DISTANCE_M]!;
             const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
             const faces = code === FACES_AREA;
-            out.push(camera, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
+            out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
           }
         }
       }
