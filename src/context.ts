@@ -160,6 +160,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       await outbox.stop();
       await evidence.settle();
       cameraSync?.stop();
+      floor.stop();
       await events.close();
       mailer.close();
       if (ownedDatabase) await database.close();

@@ -1,10 +1,16 @@
 // Several instances: two apps on one PostgreSQL database share the floor through NATS JetStream. Runs when
 // TEST_NATS_URL (a nats-server started with -js) and TEST_DATABASE_URL are set; skipped otherwise.
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
 import { NatsEventBus } from '../src/events/nats-event-bus.js';
+import { FloorPublisher } from '../src/events/floor-publisher.js';
 import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CONSENT_VERSION } from '../src/cameras/terms.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
@@ -160,6 +166,55 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
       await late.close();
     } finally {
       await writer.deleteStream();
+      await Promise.all([writer.close(), reader.close()]);
+    }
+  });
+});
+
+describe.skipIf(!TEST_NATS_URL || !fs.existsSync('/usr/sbin/nats-server'))('the floor through a NATS outage', () => {
+  const port = 20_000 + Math.floor(Math.random() * 10_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-nats-'));
+  let server: ChildProcess | undefined;
+  const start = async () => {
+    server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+    await vi.waitFor(() => new Promise<void>((resolve, reject) => net.connect(port, '127.0.0.1', function (this: net.Socket) { this.end(); resolve(); }).on('error', reject)), { timeout: 10_000, interval: 100 });
+  };
+  const stop = async () => {
+    const s = server!;
+    const exited = new Promise((r) => s.once('exit', r));
+    s.kill('SIGTERM');
+    await exited;
+  };
+  afterAll(async () => {
+    if (server && server.exitCode === null) await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds the events published while NATS is away and delivers them, in order, once it is back', async () => {
+    await start();
+    const opts = { url: `nats://127.0.0.1:${port}`, stream: 'WF_OUTAGE', subjectPrefix: 'wfoutage.floor' };
+    const writer = await NatsEventBus.connect(opts);
+    const reader = await NatsEventBus.connect(opts);
+    const got: string[] = [];
+    reader.subscribe((e) => got.push(e.data.cameraId as string));
+    const log = { error: vi.fn(), warn: vi.fn() };
+    const publisher = new FloorPublisher({} as never, writer, log, { firstRetryMs: 200, maxRetryMs: 1000 });
+    const camera = (id: string) => ({ kind: 'camera' as const, cameraId: id, status: 'verified' as const });
+    try {
+      await publisher.publish([camera('before')]);
+      await vi.waitFor(() => expect(got).toEqual(['before']));
+      await stop();
+      await publisher.publish([camera('during-1')]); // refused after the publish timeout: kept
+      await publisher.publish([camera('during-2')]); // behind it, at once
+      expect(publisher.backlog).toBe(2);
+      await start();
+      await publisher.publish([camera('after')]);
+      await vi.waitFor(() => expect(got).toEqual(['before', 'during-1', 'during-2', 'after']), { timeout: 15_000, interval: 100 });
+      expect(publisher.failures).toBe(0);
+      expect(reader.lastSeq()).toBe(4);
+    } finally {
+      publisher.stop();
+      await writer.deleteStream().catch(() => undefined);
       await Promise.all([writer.close(), reader.close()]);
     }
   });

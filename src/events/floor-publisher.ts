@@ -1,6 +1,8 @@
 // Services say what changed while their transaction runs (recordChange); once it has committed, the publisher turns
 // those changes into floor events (contract A) and publishes them. Nothing is published for a transaction that
-// rolls back, and a failure to publish never undoes a committed change: it is logged and counted.
+// rolls back, and a failure to publish never undoes a committed change. Events the bus refuses (NATS unreachable)
+// wait in order in a bounded backlog and are retried with back-off, later events queueing behind them, so an
+// outage delays the floor instead of leaving holes in it; only what overflows the backlog is lost (logged, counted).
 import type { Db, Tx } from '../db/client.js';
 import type { CameraStatus } from '../db/schema.js';
 import type { Incident } from '../incidents/incident.repository.js';
@@ -35,17 +37,38 @@ export function recordChange(tx: Tx, change: FloorChange): void {
 
 export interface PublishLog {
   error(obj: unknown, msg?: string): void;
+  warn?(obj: unknown, msg?: string): void;
+}
+
+export interface PublisherOptions {
+  /** Events kept for retry while the bus refuses them. */
+  backlogMax?: number;
+  firstRetryMs?: number;
+  maxRetryMs?: number;
 }
 
 export class FloorPublisher {
-  /** Events that could not be published (logged); the metrics endpoint reports it. */
+  /** Events lost: they could not be built, or overflowed the backlog (logged); the metrics report it. */
   failures = 0;
+  readonly #backlog: FloorEvent[] = [];
+  #retry: NodeJS.Timeout | undefined;
+  #delay: number;
+  readonly #opts: Required<PublisherOptions>;
 
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
     private readonly log: PublishLog,
-  ) {}
+    opts: PublisherOptions = {},
+  ) {
+    this.#opts = { backlogMax: 10_000, firstRetryMs: 500, maxRetryMs: 30_000, ...opts };
+    this.#delay = this.#opts.firstRetryMs;
+  }
+
+  /** Events waiting for the bus to take them again. */
+  get backlog(): number {
+    return this.#backlog.length;
+  }
 
   /**
    * Runs fn in a transaction; the changes it records are published once the transaction has committed, after
@@ -65,14 +88,68 @@ export class FloorPublisher {
   /** Publishes changes that have committed (in the order given). Never throws. */
   async publish(changes: readonly FloorChange[]): Promise<void> {
     if (changes.length === 0) return;
-    let events: FloorEvent[] = [];
+    let events: FloorEvent[];
     try {
       events = await this.toEvents(changes);
-      // Started in order: both buses number events in the order publish() is called.
-      await Promise.all(events.map((e) => this.bus.publish(e)));
     } catch (err) {
-      this.failures += Math.max(1, events.length);
-      this.log.error({ err, changes: changes.length }, 'live floor events could not be published');
+      this.failures += changes.length;
+      this.log.error({ err, changes: changes.length }, 'live floor events could not be built; the floor misses them until it reloads');
+      return;
+    }
+    // Behind events still waiting: keep the order.
+    if (this.#backlog.length) return this.enqueue(events);
+    // Started in order: both buses number events in the order publish() is called.
+    const results = await Promise.allSettled(events.map((e) => this.bus.publish(e)));
+    const refused = events.filter((_, i) => results[i]!.status === 'rejected');
+    if (refused.length) {
+      const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+      this.log.error({ err: reason, events: refused.length }, 'the event bus refused live floor events; retrying them');
+      this.enqueue(refused);
+    }
+  }
+
+  private enqueue(events: FloorEvent[]): void {
+    this.#backlog.push(...events);
+    const over = this.#backlog.length - this.#opts.backlogMax;
+    if (over > 0) {
+      this.#backlog.splice(0, over);
+      this.failures += over;
+      this.log.error({ dropped: over }, 'live floor backlog full: the oldest waiting events were dropped');
+    }
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.#retry) return;
+    this.#retry = setTimeout(() => void this.drain(), this.#delay);
+    this.#retry.unref();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.#backlog.length) {
+      try {
+        await this.bus.publish(this.#backlog[0]!);
+      } catch {
+        this.#retry = undefined;
+        this.#delay = Math.min(this.#delay * 2, this.#opts.maxRetryMs);
+        this.scheduleRetry();
+        return;
+      }
+      this.#backlog.shift();
+    }
+    this.#retry = undefined;
+    this.#delay = this.#opts.firstRetryMs;
+    this.log.warn?.({}, 'live floor events flow again');
+  }
+
+  /** Stops retrying; what still waits is lost (logged). */
+  stop(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    if (this.#backlog.length) {
+      this.failures += this.#backlog.length;
+      this.log.error({ dropped: this.#backlog.length }, 'stopping with live floor events never published');
+      this.#backlog.length = 0;
     }
   }
 

@@ -97,6 +97,8 @@ const frameBytes = new WeakMap<PublishedEvent, Buffer>();
 
 interface HubOptions {
   bus: EventBus;
+  /** The publisher's backlog and losses, for the metrics. */
+  floor?: { readonly backlog: number; readonly failures: number };
   auth: Pick<AuthService, 'stillValid'>;
   log: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
   checkMs: number;
@@ -135,6 +137,11 @@ export class LiveHub {
     });
     const bus = opts.bus;
     new Gauge({ name: 'watchfloor_live_last_seq', help: 'Sequence number of the newest floor event this instance has seen.', registers: [opts.registry], collect() { this.set(bus.lastSeq()); } });
+    const floor = opts.floor;
+    if (floor) {
+      new Gauge({ name: 'watchfloor_live_publish_backlog', help: 'Floor events waiting for the event bus (NATS unreachable) to take them.', registers: [opts.registry], collect() { this.set(floor.backlog); } });
+      new Gauge({ name: 'watchfloor_live_events_lost', help: 'Floor events never published since start (could not be built, or overflowed the backlog).', registers: [opts.registry], collect() { this.set(floor.failures); } });
+    }
     this.#timer = setInterval(() => void this.check(), opts.checkMs);
     this.#timer.unref();
   }
@@ -245,9 +252,10 @@ function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
 }
 
 export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, events, auth, log } = app.ctx;
+  const { config, events, auth, log, floor } = app.ctx;
   const hub = new LiveHub({
     bus: events,
+    floor,
     auth,
     log,
     checkMs: config.liveCheckSeconds * 1000,

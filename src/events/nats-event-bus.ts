@@ -142,7 +142,8 @@ export class NatsEventBus implements EventBus {
 
   async publish(event: FloorEvent): Promise<PublishedEvent> {
     const payload: Payload = { type: event.type, agencyId: event.agencyId, incidentId: event.incidentId ?? null, data: event.data, at: this.now().toISOString() };
-    const ack = await this.js.publish(`${this.prefix}.${event.type}`, JSON.stringify(payload));
+    // A short timeout: while NATS is away the publisher keeps the event for a retry instead of holding a request.
+    const ack = await this.js.publish(`${this.prefix}.${event.type}`, JSON.stringify(payload), { timeout: 2000 });
     return { ...payload, seq: ack.seq };
   }
 
