@@ -1,6 +1,7 @@
 // Owner answers: decline, or a resumable tus upload that becomes evidence with a hash, a playable copy and custody.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,33 @@ describe.each(testDatabases)('evidence on $name', (kind) => {
 
     const detail = await sut.app.inject({ method: 'GET', url: `/api/v1/requests/${requestId}/evidence`, headers: { cookie: operator.cookie } });
     expect(detail.json().evidence).toHaveLength(1);
+    expect((await sut.ctx.evidence.verifyAll()).mismatches).toEqual([]);
+  });
+
+  it('keeps what arrived of a PATCH cut off half way, resumes from there to the same hash, and refuses a body beyond the length', async () => {
+    const clip = fs.readFileSync(makeClip('cut.avi'));
+    const sha = crypto.createHash('sha256').update(clip).digest('hex');
+    const location = (await create(clip.length, 'cut.avi')).headers.get('location')!;
+    const tooLong = await fetch(`${base}${location}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', cookie: ownerCookie }, body: Buffer.concat([clip, Buffer.alloc(10)]) });
+    expect(tooLong.status).toBe(413);
+    // The body announces the whole clip; two thirds of it are sent, then the connection drops.
+    const sent = Math.floor((clip.length * 2) / 3);
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${base}${location}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(clip.length), cookie: ownerCookie } });
+      req.on('error', () => resolve());
+      req.write(clip.subarray(0, sent), () => setTimeout(() => req.destroy(), 200));
+    });
+    let offset = -1;
+    for (let i = 0; i < 50 && offset < sent; i++) {
+      const head = await fetch(`${base}${location}`, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', cookie: ownerCookie } });
+      offset = Number(head.headers.get('upload-offset'));
+      if (offset < sent) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(offset).toBe(sent);
+    const rest = await patch(location, offset, clip.subarray(offset));
+    expect(rest.status).toBe(204);
+    expect(rest.headers.get('x-evidence-sha256')).toBe(sha);
+    await sut.ctx.evidence.settle();
     expect((await sut.ctx.evidence.verifyAll()).mismatches).toEqual([]);
   });
 

@@ -6,8 +6,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 export interface EvidenceStore {
-  /** Moves a finished upload into the store under `key`, hashing it on the way; the bytes are not changed. */
-  adopt(sourcePath: string, key: string): Promise<{ sha256: string; sizeBytes: number }>;
+  /**
+   * Moves a finished upload into the store under `key`, hashing it on the way unless its SHA-256 is given (it was
+   * hashed as it was received); the bytes are not changed.
+   */
+  adopt(sourcePath: string, key: string, sha256?: string): Promise<{ sha256: string; sizeBytes: number }>;
   /** A local path to read the object from (for ffprobe/ffmpeg and streaming). */
   localPath(key: string): string;
   /** Re-hashes a stored object. */
@@ -32,13 +35,12 @@ export class LocalEvidenceStore implements EvidenceStore {
     return p;
   }
 
-  async adopt(sourcePath: string, key: string) {
+  async adopt(sourcePath: string, key: string, sha256?: string) {
     const target = this.localPath(key);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.renameSync(sourcePath, target); // same filesystem: no copy, the bytes stay exactly as received
     fs.chmodSync(target, 0o440);
-    const sha256 = await sha256File(target);
-    return { sha256, sizeBytes: fs.statSync(target).size };
+    return { sha256: sha256 ?? (await sha256File(target)), sizeBytes: fs.statSync(target).size };
   }
 
   sha256(key: string) {

@@ -82,7 +82,16 @@ export class EvidenceService {
    * A tus upload has finished: adopt the file into the store (hashing it), refuse it when it is not video, record
    * receipt, and start processing. Returns the evidence row.
    */
-  async receive(input: { uploadId: string; uploadPath: string; ownerId: string; requestId: string; filename: string; contentType: string | null }): Promise<Evidence> {
+  async receive(input: {
+    uploadId: string;
+    uploadPath: string;
+    ownerId: string;
+    requestId: string;
+    filename: string;
+    contentType: string | null;
+    /** The SHA-256 of the file's bytes, when they were hashed as they were written; otherwise the file is read to hash it. */
+    sha256?: string;
+  }): Promise<Evidence> {
     const existing = await repo.findEvidenceByUpload(this.db, input.uploadId);
     if (existing) return existing; // a retried final PATCH: already received
     const request = await this.openRequestOf(input.ownerId, input.requestId);
@@ -95,7 +104,7 @@ export class EvidenceService {
     const ext = path.extname(input.filename).toLowerCase() || '.bin';
     const id = crypto.randomUUID();
     const originalKey = `${now.toISOString().slice(0, 10)}/${id}/original${ext}`;
-    const { sha256, sizeBytes } = await this.store.adopt(input.uploadPath, originalKey);
+    const { sha256, sizeBytes } = await this.store.adopt(input.uploadPath, originalKey, input.sha256);
     const warning = coverageWarning(facts, request.windowFrom, request.windowTo);
     const row = await this.floor.transaction(async (tx) => {
       const ev = await repo.insertEvidence(tx, {
