@@ -1,10 +1,12 @@
 // The in-process camera index against the same radius query in SQL, side by side in one run.
 //   npx tsx bench/index.bench.ts [--cameras 1000000] [--queries 2000] [--sql-sample 500] [--skip-postgres]
-//                                [--skip-pglite] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+//                                [--skip-pglite] [--skip-registry] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 // Every incident is timed on our index and on PostGIS ST_DWithin (the agreement check needs them all); the slower
 // SQL variants are timed on the first --sql-sample incidents to keep the run within minutes. Loading the index
 // from a database is timed in a fresh child process, as at server start, not in this one's crowded heap.
-// Creates and drops its own PostgreSQL database (wf_bench_index) and PGlite directory (bench/out). Not run in CI.
+// The server's own start path, CameraRegistry.load on the application's tables, is timed the same way (registry-load.ts).
+// Creates and drops its own PostgreSQL databases (wf_bench_index, wf_bench_registry) and PGlite directories (bench/out).
+// Not run in CI.
 
 import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
@@ -22,6 +24,7 @@ import { BOUNDARY_TOLERANCE_M, matchCameraToArea, type IncidentArea } from '../s
 import type { CameraTier } from '../src/geo/ranking.js';
 import { EARTH_RADIUS_M, distanceM } from '../src/geo/sphere.js';
 import { SyntheticCity } from '../src/geo/synthetic-city.js';
+import { measureRegistryLoad, registryLoads } from './registry-load.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -32,6 +35,8 @@ const { values: argv } = parseArgs({
     'skip-postgres': { type: 'boolean', default: false },
     'skip-pglite': { type: 'boolean', default: false },
     'measure-load': { type: 'string' }, // internal: run one loader in a child process and print its timings
+    'measure-registry': { type: 'string' }, // internal: time CameraRegistry.load in a child process
+    'skip-registry': { type: 'boolean', default: false },
   },
 });
 const CAMERAS = Number(argv.cameras);
@@ -270,6 +275,11 @@ function loadInChildProcess(source: 'postgres' | 'pglite'): LoadTiming[] {
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 })) as LoadTiming[];
 }
 
+if (argv['measure-registry']) {
+  console.log(JSON.stringify(await measureRegistryLoad(argv['measure-registry'], argv.postgres)));
+  process.exit(0);
+}
+
 if (argv['measure-load']) {
   console.log(JSON.stringify(await measureLoads(argv['measure-load'])));
   process.exit(0);
@@ -405,6 +415,15 @@ if (agreement.length > 0) {
 if (loads.length > 0) {
   say(`\n== Build from database in a fresh process: read all ${CAMERAS.toLocaleString('en-US')} rows + CameraIndex.build (target ≤ 3 s)`);
   for (const l of loads) say(`${l.label.padEnd(30)} ${s(l.ms)} (read ${s(l.selectMs)}, build ${s(l.ms - l.selectMs)})`);
+}
+// The server's own start path on the application's schema (binary COPY into index rows, then the build).
+const registry = argv['skip-registry']
+  ? []
+  : await registryLoads(cameras, { postgres: argv['skip-postgres'] ? undefined : argv.postgres, pglite: !argv['skip-pglite'], script: fileURLToPath(import.meta.url), execArgv: process.execArgv });
+if (registry.length > 0) {
+  say(`\n== Server start: CameraRegistry.load of ${CAMERAS.toLocaleString('en-US')} verified cameras from the application's tables, fresh process (target ≤ 3 s)`);
+  for (const l of registry) say(`${l.label.padEnd(34)} ${s(l.ms)} (read ${s(l.readMs)}, build ${s(l.ms - l.readMs)}; seeding took ${l.seedS.toFixed(0)} s)`);
+  loads.push(...registry.map((l) => ({ label: l.label, ms: l.ms, selectMs: l.readMs })));
 }
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 say(
