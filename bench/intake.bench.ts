@@ -2,8 +2,10 @@
 // rate (default 100/s for 60 s). Each POST returns after the incident, its matches, its footage requests and
 // their outbox messages are committed (an auto-request rule covers every type), so its latency is the time from
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
-// PGlite and PostgreSQL side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only)
+// CPU ms/incident is this process's (server and client; PostgreSQL's own is not counted). PGlite and PostgreSQL
+// side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only)
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
@@ -78,6 +80,7 @@ async function run(label: string, database: Database) {
     let errors = 0;
     const inflight: Promise<void>[] = [];
     const total = rate * seconds;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < total; i++) {
       const due = start + (i * 1000) / rate;
@@ -96,7 +99,8 @@ async function run(label: string, database: Database) {
     }
     await Promise.all(inflight);
     const achieved = total / ((performance.now() - start) / 1000);
-    return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), errors };
+    const cpu = process.cpuUsage(cpu0);
+    return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total };
   }
 
   const steady = await phase(RATE, SECONDS);
@@ -128,7 +132,7 @@ if (ONLY !== 'postgres') {
 const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
 
-console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage`);
+console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,
@@ -136,6 +140,7 @@ console.table(
     'achieved/s': r.steady.achieved,
     'p50 ms': r.steady.p50.toFixed(1),
     'p99 ms': r.steady.p99.toFixed(1),
+    'CPU ms/incident': r.steady.cpuMs.toFixed(1),
     errors: r.steady.errors,
     'requests made': r.requests,
     'outbox rows': r.messages,
