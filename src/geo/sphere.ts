@@ -108,6 +108,8 @@ export function angleDifferenceDeg(fromDeg: number, toDeg: number): number {
   return d;
 }
 
+const DEG_PER_M = DEG / EARTH_RADIUS_M;
+
 /** Margin added to every box edge so that rounding in the box maths can never cut off a point on the circle. */
 const BOX_MARGIN_DEG = 1e-9;
 
@@ -169,13 +171,22 @@ export class DistanceLowerBound {
 
   /** True only when the great-circle distance to (lat, lng) exceeds `distanceM`; never for a point within it. */
   isCertainlyFartherThan(lat: number, lng: number, distanceM: number): boolean {
+    return this.flatSq(lat, lng) > this.limitSq(distanceM);
+  }
+
+  /** The flat measure of (lat, lng): `isCertainlyFartherThan` is `flatSq(lat, lng) > limitSq(distanceM)`. */
+  flatSq(lat: number, lng: number): number {
     let dLng = Math.abs(lng - this.#lng0);
     if (dLng > 180) dLng = 360 - dLng;
     const dLat = lat - this.#lat0;
+    return dLat * dLat + this.#cosMinSq * dLng * dLng;
+  }
+
+  limitSq(distanceM: number): number {
     // A micrometre plus 1e-9 relative absorbs rounding here and in any float64 distance the survivors go on to
     // (coordinates alone are only exact to ~1e-9 m).
-    const limitDeg = ((distanceM + 1e-6) / EARTH_RADIUS_M) * DEG;
-    return dLat * dLat + this.#cosMinSq * dLng * dLng > limitDeg * limitDeg * (1 + 1e-9);
+    const limitDeg = (distanceM + 1e-6) * DEG_PER_M;
+    return limitDeg * limitDeg * (1 + 1e-9);
   }
 }
 

@@ -10,7 +10,8 @@
 // order) and its tier in a byte. A query drops most of a run with a trig-free distance bound, runs the exact test
 // on the copied fields, and never dereferences a camera object (in V8 every double field of an object is a
 // separate heap number, so that would be several cache misses per candidate).
-// Removals leave a tombstone (an undefined record); edits that keep the point and the range class are in place.
+// Removals leave a tombstone (an undefined record and a NaN latitude, which no distance test passes); edits that keep
+// the point and the range class are in place.
 
 import type { CameraForIndex } from './camera-types.js';
 import { BOUNDARY_TOLERANCE_M, NO_INTERSECTION, OUT_DISTANCE_M, OUT_OFF_AXIS_DEG, FACES_AREA, matchWedgeFieldsInto, type PreparedArea } from './fov.js';
@@ -62,13 +63,15 @@ function occupiedCells(members: Uint32Array, lat: Float64Array, lng: Float64Arra
   return cells;
 }
 
-/** `fields` holds, per slot: */
-export const STRIDE = 5;
+/** `place` holds per slot, at PLACE·slot + … : */
+const PLACE = 3;
 const LAT = 0;
 const LNG = 1;
 const RANGE = 2;
-const BEARING = 3;
-const FOV = 4;
+/** `view` holds per slot, at VIEW·slot + … : */
+const VIEW = 2;
+const BEARING = 0;
+const FOV = 1;
 
 const TIER_CODES: readonly CameraTier[] = ['registered', 'integrated', 'city'];
 const TIER_WEIGHTS = Float64Array.from(TIER_CODES, (t) => TIER_WEIGHT[t]);
@@ -97,8 +100,10 @@ export class StaticCameras<T extends CameraForIndex> {
     readonly classes: readonly RangeClass[],
     /** Slot → camera; undefined marks a tombstone. */
     readonly records: (T | undefined)[],
-    /** Slot s → lat, lng, rangeM, bearingDeg, fovDeg at STRIDE·s + 0 … 4. */
-    readonly fields: Float64Array,
+    /** What the scan reads for every candidate: lat, lng, rangeM. */
+    readonly place: Float64Array,
+    /** What only the exact test reads: bearingDeg, fovDeg. */
+    readonly view: Float64Array,
     readonly tier: Uint8Array,
   ) {}
 
@@ -223,7 +228,7 @@ export class StaticCameras<T extends CameraForIndex> {
     for (let s = 0; s < n; s++) slotOfInput[inputOfSlot[s]!] = s;
     // Scatter in input order: reading camera objects in the order they were allocated is far kinder to the cache.
     const records = new Array<T | undefined>(n).fill(undefined);
-    const base = new StaticCameras<T>(classes, records, new Float64Array(STRIDE * n), new Uint8Array(n));
+    const base = new StaticCameras<T>(classes, records, new Float64Array(PLACE * n), new Float64Array(VIEW * n), new Uint8Array(n));
     for (let i = 0; i < n; i++) {
       const c = cameras[i]!;
       const s = slotOfInput[i]!;
@@ -251,6 +256,7 @@ export class StaticCameras<T extends CameraForIndex> {
   remove(slot: number): void {
     if (this.records[slot] === undefined) return;
     this.records[slot] = undefined;
+    this.place[PLACE * slot + LAT] = Number.NaN;
     this.tombstones++;
   }
 
@@ -260,7 +266,7 @@ export class StaticCameras<T extends CameraForIndex> {
    */
   collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer, relation: Float64Array): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-    const { records, fields, tier } = this;
+    const { place, view, tier } = this;
     for (const cls of this.classes) {
       const { rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart } = cls;
       const lastRow = rowFirstCol.length - 1;
@@ -278,14 +284,15 @@ export class StaticCameras<T extends CameraForIndex> {
           const from = cellStart[firstCell + c0]!;
           const to = cellStart[firstCell + c1 + 1]!;
           for (let s = from; s < to; s++) {
-            const f = STRIDE * s;
-            const lat = fields[f + LAT]!;
-            const lng = fields[f + LNG]!;
-            const rangeM = fields[f + RANGE]!;
-            if (bound.isCertainlyFartherThan(lat, lng, Math.min(rangeM, searchRadiusM) + slackM)) continue;
-            if (records[s] === undefined) continue;
-            const fovDeg = fields[f + FOV]!;
-            const code = matchWedgeFieldsInto(lat, lng, fields[f + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
+            const p = PLACE * s;
+            const lat = place[p + LAT]!;
+            const lng = place[p + LNG]!;
+            const rangeM = place[p + RANGE]!;
+            // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
+            if (!(bound.flatSq(lat, lng) <= bound.limitSq(Math.min(rangeM, searchRadiusM) + slackM))) continue;
+            const v = VIEW * s;
+            const fovDeg = view[v + FOV]!;
+            const code = matchWedgeFieldsInto(lat, lng, view[v + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
             if (code === NO_INTERSECTION) continue;
             const distanceM = relation[OUT_DISTANCE_M]!;
             const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
@@ -301,17 +308,18 @@ export class StaticCameras<T extends CameraForIndex> {
   byteLength(refBytes: number): { rows: number; fields: number; refs: number } {
     let rows = 0;
     for (const c of this.classes) rows += c.rowFirstCol.byteLength + c.rowCell.byteLength + c.cellStart.byteLength;
-    const fields = this.fields.byteLength + this.tier.byteLength;
+    const fields = this.place.byteLength + this.view.byteLength + this.tier.byteLength;
     return { rows, fields, refs: this.records.length * refBytes };
   }
 
   #copyFields(slot: number, c: T): void {
-    const f = STRIDE * slot;
-    this.fields[f + LAT] = c.lat;
-    this.fields[f + LNG] = c.lng;
-    this.fields[f + RANGE] = c.rangeM;
-    this.fields[f + BEARING] = c.bearingDeg;
-    this.fields[f + FOV] = c.fovDeg;
+    const p = PLACE * slot;
+    this.place[p + LAT] = c.lat;
+    this.place[p + LNG] = c.lng;
+    this.place[p + RANGE] = c.rangeM;
+    const v = VIEW * slot;
+    this.view[v + BEARING] = c.bearingDeg;
+    this.view[v + FOV] = c.fovDeg;
     this.tier[slot] = tierCode(c.tier);
   }
 
