@@ -15,7 +15,7 @@ export interface LatLng {
   readonly lng: number;
 }
 
-/** A longitude/latitude box in degrees, in the argument order of kdbush's `range(minX, minY, maxX, maxY)`. */
+/** A longitude/latitude box in degrees (west, south, east, north). */
 export interface LngLatBox {
   readonly minLng: number;
   readonly minLat: number;
