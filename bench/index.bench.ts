@@ -13,6 +13,7 @@ import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -422,7 +423,8 @@ const registry = argv['skip-registry']
   : await registryLoads(cameras, { postgres: argv['skip-postgres'] ? undefined : argv.postgres, pglite: !argv['skip-pglite'], script: fileURLToPath(import.meta.url), execArgv: process.execArgv });
 if (registry.length > 0) {
   say(`\n== Server start: CameraRegistry.load of ${CAMERAS.toLocaleString('en-US')} verified cameras from the application's tables, fresh process (target ≤ 3 s)`);
-  for (const l of registry) say(`${l.label.padEnd(34)} ${s(l.ms)} (read ${s(l.readMs)}, build ${s(l.ms - l.readMs)}; seeding took ${l.seedS.toFixed(0)} s)`);
+  for (const l of registry) say(`${l.label.padEnd(34)} ${s(l.ms)} (read ${s(l.readMs)}, build ${s(l.ms - l.readMs)}; median of ${l.rounds.map(s).join(', ')}; seeding took ${l.seedS.toFixed(0)} s)`);
+  say(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   loads.push(...registry.map((l) => ({ label: l.label, ms: l.ms, selectMs: l.readMs })));
 }
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
