@@ -304,22 +304,39 @@ const mem = index.memoryUsage();
 const candidateRadiusM = Math.min(SEARCH_RADIUS_M, index.maxRangeM) + ACCURACY_M + BOUNDARY_TOLERANCE_M;
 const perCamera = (bytes: number) => (bytes / CAMERAS).toFixed(1);
 
+const { loadavg } = await import('node:os');
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
+const loadBefore = loadAverage();
 const ours = await timeQueries('CameraIndex (in process, wedge test included)', incidents, (area) => {
   const m = index.findCamerasThatCouldSee(area, SEARCH_RADIUS_M);
   return { ids: m.map((x) => x.camera.id), rows: m.length };
 });
-// This is a shared 2-vCPU VM: a query preempted by another process reads as milliseconds. Best of three runs of
-// each query shows the index's own cost; the single-pass figures are what the comparison uses.
-const best = new Float64Array(QUERIES).fill(Infinity);
-for (let r = 0; r < 3; r++) {
-  gc();
-  for (let i = 0; i < QUERIES; i++) {
+// This is a shared 2-vCPU VM: a query preempted by another process reads as milliseconds. More passes over the
+// incidents, and the best of each query's runs, show the index's own cost; the single-pass figures are what the
+// comparison with SQL uses. Each pass takes the incidents in its own shuffled order and none starts with a forced
+// collection: young-generation collections come after a fixed amount of allocation, so passes that all started
+// from an empty heap in the same order would have them land on the same queries every time.
+const MORE_PASSES = 4;
+const best = Float64Array.from(ours.perQuery, (q) => q.ms);
+const passes: string[] = [];
+for (let r = 0; r < MORE_PASSES; r++) {
+  const order = Array.from({ length: QUERIES }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const times = new Float64Array(QUERIES);
+  for (const i of order) {
     const t0 = performance.now();
     index.findCamerasThatCouldSee(incidents[i]!, SEARCH_RADIUS_M);
-    best[i] = Math.min(best[i]!, performance.now() - t0);
+    times[i] = performance.now() - t0;
+    best[i] = Math.min(best[i]!, times[i]!);
   }
+  times.sort();
+  passes.push(`${us(percentile(times, 50))} / ${us(percentile(times, 99))}`);
 }
 best.sort();
+const loadAfter = loadAverage();
 // Where the time goes: queries in busy corridors return hundreds of cameras, each confirmed and ranked.
 const light = Float64Array.from(ours.perQuery.filter((q) => q.rows <= 100).map((q) => q.ms)).sort();
 const heavy = ours.perQuery.filter((q) => q.rows > 100);
@@ -328,8 +345,10 @@ const usPerMatch = heavy.reduce((a, q) => a + q.ms, 0) / Math.max(1, heavy.reduc
 say(`\n== CameraIndex, ${CAMERAS.toLocaleString('en-US')} cameras, ${QUERIES} incidents, ${SEARCH_RADIUS_M} m search, ${ACCURACY_M} m uncertainty`);
 say(`build (from camera objects)    ${s(buildMs)}`);
 say(`index memory                   ${mem.bytesPerCamera.toFixed(1)} B/camera (rows ${perCamera(mem.rowBytes)}, fields ${perCamera(mem.fieldBytes)}, id table ${perCamera(mem.idTableBytes)}, record refs ${perCamera(mem.recordRefBytes)}); heap+buffers grew ${perCamera(heapDelta)} B/camera`);
+say(`load average (1 / 5 / 15 min)  ${loadBefore} before the queries, ${loadAfter} after`);
 say(`query p50 / p99 / mean         ${us(ours.p50Ms)} / ${us(ours.p99Ms)} / ${us(ours.meanMs)}   (${ours.rowsPerQuery.toFixed(1)} matches/query)`);
-say(`best of 3 per query p50 / p99  ${us(percentile(best, 50))} / ${us(percentile(best, 99))}`);
+say(`${MORE_PASSES} more passes, p50 / p99      ${passes.join(';  ')}`);
+say(`best of ${MORE_PASSES + 1} per query p50 / p99  ${us(percentile(best, 50))} / ${us(percentile(best, 99))}`);
 say(`queries with ≤ 100 matches     ${light.length}, p99 ${us(percentile(light, 99))}; with more: ${heavy.length}, ${us(usPerMatch)} per match`);
 say(`candidate radius for SQL       ${candidateRadiusM.toFixed(3)} m (min(search, longest range) + uncertainty)`);
 
@@ -429,7 +448,7 @@ if (registry.length > 0) {
 }
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 say(
-  `\n== Targets: p99 ≤ 100 µs: ${verdict(ours.p99Ms <= 0.1)}; memory ≤ 64 B/camera: ${verdict(mem.bytesPerCamera <= 64)}` +
+  `\n== Targets: p99 ≤ 100 µs: ${verdict(ours.p99Ms <= 0.1)} (best of ${MORE_PASSES + 1} per query: ${verdict(percentile(best, 99) <= 0.1)}); memory ≤ 64 B/camera: ${verdict(mem.bytesPerCamera <= 64)}` +
     (bestSqlP50 ? `; ≥ 15× best SQL (p50): ${verdict(bestSqlP50.p50Ms / ours.p50Ms >= 15)}` : '') +
     (loads.length > 0 ? `; build from DB ≤ 3 s: ${loads.map((l) => `${l.label} ${verdict(l.ms <= 3000)}`).join(', ')}` : ''),
 );

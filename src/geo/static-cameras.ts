@@ -93,8 +93,25 @@ interface RangeClass {
   readonly cellStart: Uint32Array;
 }
 
+/** A growable list of (from, to) slot pairs, reused across queries. */
+class SlotRuns {
+  data = new Int32Array(256);
+  length = 0;
+
+  push(from: number, to: number): void {
+    if (this.length + 2 > this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = from;
+    this.data[this.length++] = to;
+  }
+}
+
 export class StaticCameras<T extends CameraForIndex> {
   tombstones = 0;
+  readonly #slotRuns = new SlotRuns();
 
   private constructor(
     readonly classes: readonly RangeClass[],
@@ -267,6 +284,45 @@ export class StaticCameras<T extends CameraForIndex> {
   collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer, relation: Float64Array): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
     const { place, view, tier } = this;
+    // First every run of slots the query boxes cover, then a touch of the first cache lines of each run, then
+    // the scan. The touches are independent loads, so the processor fetches those lines all at once instead of
+    // stalling on each in turn between stretches of trigonometry; once a run is being read, the hardware
+    // prefetcher keeps ahead of it.
+    const runs = this.#runs(area, searchRadiusM, slackM);
+    let touched = 0;
+    for (let k = 0; k < runs.length; k += 2) {
+      const from = runs.data[k]!;
+      const to = Math.min(runs.data[k + 1]!, from + 8);
+      for (let s = from; s < to; s += 2) touched += place[PLACE * s]!;
+      for (let s = from; s < to; s += 4) touched += view[VIEW * s]!;
+      touched += tier[from]!;
+    }
+    if (touched === -1) return; // never: keeps the touches from being optimised away
+    for (let k = 0; k < runs.length; k += 2) {
+      const to = runs.data[k + 1]!;
+      for (let s = runs.data[k]!; s < to; s++) {
+        const p = PLACE * s;
+        const lat = place[p + LAT]!;
+        const lng = place[p + LNG]!;
+        const rangeM = place[p + RANGE]!;
+        // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
+        if (!(bound.flatSq(lat, lng) <= bound.limitSq(Math.min(rangeM, searchRadiusM) + slackM))) continue;
+        const v = VIEW * s;
+        const fovDeg = view[v + FOV]!;
+        const code = matchWedgeFieldsInto(lat, lng, view[v + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
+        if (code === NO_INTERSECTION) continue;
+        const distanceM = relation[OUT_DISTANCE_M]!;
+        const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
+        const faces = code === FACES_AREA;
+        out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
+      }
+    }
+  }
+
+  /** The runs of slots (from, to pairs) in the cells that each class's box around the area covers. */
+  #runs(area: PreparedArea, searchRadiusM: number, slackM: number): SlotRuns {
+    const runs = this.#slotRuns;
+    runs.length = 0;
     for (const cls of this.classes) {
       const { rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart } = cls;
       const lastRow = rowFirstCol.length - 1;
@@ -283,25 +339,11 @@ export class StaticCameras<T extends CameraForIndex> {
           if (c0 > c1) continue;
           const from = cellStart[firstCell + c0]!;
           const to = cellStart[firstCell + c1 + 1]!;
-          for (let s = from; s < to; s++) {
-            const p = PLACE * s;
-            const lat = place[p + LAT]!;
-            const lng = place[p + LNG]!;
-            const rangeM = place[p + RANGE]!;
-            // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
-            if (!(bound.flatSq(lat, lng) <= bound.limitSq(Math.min(rangeM, searchRadiusM) + slackM))) continue;
-            const v = VIEW * s;
-            const fovDeg = view[v + FOV]!;
-            const code = matchWedgeFieldsInto(lat, lng, view[v + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
-            if (code === NO_INTERSECTION) continue;
-            const distanceM = relation[OUT_DISTANCE_M]!;
-            const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
-            const faces = code === FACES_AREA;
-            out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
-          }
+          if (from < to) runs.push(from, to);
         }
       }
     }
+    return runs;
   }
 
   /** Bytes held beyond the camera objects, with `refBytes` per record reference. */
