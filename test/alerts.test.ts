@@ -115,6 +115,7 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
 
   it('raises one alert for a new high-priority incident, none for a lower one, none again on a repeat', async () => {
     const before = events.length;
+    const urgentRef = `A-${n + 1}`;
     const urgent = await postIncident({ priority: 1, type: 'HOMICIDE' });
     const routine = await postIncident({ priority: 3, type: 'BURGLARY' });
     const alert = await alertOf(urgent.id);
@@ -122,14 +123,24 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
     expect(alert!.detail).toMatch(/1 camera could have seen it/);
     expect(await alertOf(routine.id)).toBeUndefined();
     // The same feed message again, and a changed one: still one alert.
-    await postIncident({ externalId: `A-${n - 1}`, priority: 1, type: 'HOMICIDE' });
-    await postIncident({ externalId: `A-${n - 1}`, priority: 1, type: 'HOMICIDE', address: undefined, location: { lat: 38.9001, lng: -77.03, accuracyM: 5 } });
+    await postIncident({ externalId: urgentRef, priority: 1, type: 'HOMICIDE' });
+    await postIncident({ externalId: urgentRef, priority: 1, type: 'HOMICIDE', address: undefined, location: { lat: 38.9001, lng: -77.03, accuracyM: 5 } });
     expect((await queue('?status=all&limit=1000')).alerts.filter((a) => a.incidentId === urgent.id)).toHaveLength(1);
     // Published after commit, once, with the incident's agency.
     const published = events.slice(before).filter((e) => e.type === 'alert.changed');
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ incidentId: urgent.id, data: { alert: { id: alert!.id, status: 'open' } } });
     expect(published[0]!.agencyId).toEqual(expect.any(String));
+  });
+
+  it('raises the alert when an update re-grades an incident into alert range, once', async () => {
+    const ref = `A-${n + 1}`;
+    const call = await postIncident({ priority: 4, type: 'THEFT/OTHER' });
+    expect(await alertOf(call.id)).toBeUndefined();
+    await postIncident({ externalId: ref, priority: 1, type: 'ROBBERY' });
+    expect(await alertOf(call.id)).toMatchObject({ kind: 'incident', priority: 1, title: 'ROBBERY, priority 1' });
+    await postIncident({ externalId: ref, priority: 2, type: 'ROBBERY' });
+    expect((await queue('?status=all&limit=1000')).alerts.filter((a) => a.incidentId === call.id)).toHaveLength(1);
   });
 
   it('orders the queue by priority, then newest, and counts it', async () => {
