@@ -96,37 +96,53 @@ export function relateWedgeFieldsInto(
   // Within ±180° the half-angles are within ±90°, so their cosines are the non-negative roots below.
   if (dLngDeg > 180) dLngDeg -= 360;
   else if (dLngDeg < -180) dLngDeg += 360;
+  const sinLatA = area.sinLat;
+  const cosLatA = area.cosLat;
   const sHalfLat = Math.sin((area.lat - lat) * RAD * 0.5);
   const sHalfLng = Math.sin(dLngDeg * RAD * 0.5);
   const sinDLat = 2 * sHalfLat * Math.sqrt(1 - sHalfLat * sHalfLat);
   const cosDLat = 1 - 2 * sHalfLat * sHalfLat;
   // φ = φA − Δφ.
-  const sinPhi = area.sinLat * cosDLat - area.cosLat * sinDLat;
-  const cosPhi = Math.max(0, area.cosLat * cosDLat + area.sinLat * sinDLat); // ≥ 0 even at a pole
-  const h = sHalfLat * sHalfLat + cosPhi * area.cosLat * sHalfLng * sHalfLng;
+  const sinPhi = sinLatA * cosDLat - cosLatA * sinDLat;
+  const cosPhi = Math.max(0, cosLatA * cosDLat + sinLatA * sinDLat); // ≥ 0 even at a pole
+  const h = sHalfLat * sHalfLat + cosPhi * cosLatA * sHalfLng * sHalfLng;
   const dRad = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
   const distM = dRad * EARTH_RADIUS_M;
   const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-  if (distM > rangeM + reachM) {
-    out[OUT_DISTANCE_M] = distM;
-    out[OUT_OFF_AXIS_DEG] = 180;
-    return NO_INTERSECTION;
-  }
+  if (distM > rangeM + reachM || distM === 0) return beyondRangeOrAtApex(distM, out);
+  out[OUT_DISTANCE_M] = distM;
+  const offAxisDeg = offAxisDegOf(bearingDeg, sHalfLng, sinPhi, cosPhi, sinLatA, cosLatA);
+  out[OUT_OFF_AXIS_DEG] = offAxisDeg;
+  if (fovDeg >= 360 || offAxisDeg <= fovDeg / 2) return FACES_AREA;
+  if (distM <= reachM) return GRAZES_AREA;
+  return edgeMeetsCircle(dRad, offAxisDeg, fovDeg, rangeM, reachM);
+}
+
+/** The angle between the camera's bearing and the initial bearing to A, degrees, from the distance's terms. */
+function offAxisDegOf(bearingDeg: number, sHalfLng: number, sinPhi: number, cosPhi: number, sinLatA: number, cosLatA: number): number {
+  const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
+  const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
+  const bearingToCentreRad = Math.atan2(sinDLng * cosLatA, cosPhi * sinLatA - sinPhi * cosLatA * cosDLng);
+  return Math.abs(angleDifferenceDeg(bearingDeg, bearingToCentreRad * DEG));
+}
+
+// The rarer outcomes are separate functions, which keeps the common path small enough for the optimising
+// compiler to inline into the index's scan.
+
+function beyondRangeOrAtApex(distM: number, out: Float64Array): WedgeRelationCode {
   if (distM === 0) {
     out[OUT_DISTANCE_M] = 0;
     out[OUT_OFF_AXIS_DEG] = 0;
     return FACES_AREA;
   }
-
-  const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
-  const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
-  const bearingToCentreRad = Math.atan2(sinDLng * area.cosLat, cosPhi * area.sinLat - sinPhi * area.cosLat * cosDLng);
-  const offAxisDeg = Math.abs(angleDifferenceDeg(bearingDeg, bearingToCentreRad * DEG));
   out[OUT_DISTANCE_M] = distM;
-  out[OUT_OFF_AXIS_DEG] = offAxisDeg;
+  out[OUT_OFF_AXIS_DEG] = 180;
+  return NO_INTERSECTION;
+}
+
+/** Case 3 of the header: the centre is outside the wedge angle and beyond the circle's reach of the apex. */
+function edgeMeetsCircle(dRad: number, offAxisDeg: number, fovDeg: number, rangeM: number, reachM: number): WedgeRelationCode {
   const halfFovDeg = fovDeg / 2;
-  if (fovDeg >= 360 || offAxisDeg <= halfFovDeg) return FACES_AREA;
-  if (distM <= reachM) return GRAZES_AREA;
   const edgeAngleRad = (offAxisDeg - halfFovDeg) * RAD;
   // Most wedges that miss do so by far. The edge is never nearer A than the great circle it lies on, at
   // asin(sin d · sin θ) ≥ sin d · sin θ ≥ d(1 − d²/6) · θ(1 − θ²/6) for θ ≤ π/2 (beyond, the nearest point is the
