@@ -160,7 +160,15 @@ export const CONFIG_KEYS = {
     default: '60',
     min: 5,
     max: 24 * 60,
-    doc: 'How long an owner stays signed in after opening a link.',
+    doc: 'How long an owner stays signed in without using the page (each request, upload chunks included, starts it again).',
+  },
+  ownerSessionMaxHours: {
+    env: 'WATCHFLOOR_OWNER_SESSION_MAX_HOURS',
+    kind: 'int',
+    default: '12',
+    min: 1,
+    max: 7 * 24,
+    doc: 'The longest an owner session lasts however busy it is (a long upload included); then the owner opens a link again.',
   },
   withdrawnRetentionDays: {
     env: 'WATCHFLOOR_WITHDRAWN_RETENTION_DAYS',
@@ -326,6 +334,7 @@ export interface Config {
   registrationRateLimitPerHour: number;
   ownerLinkTtlMinutes: number;
   ownerSessionMinutes: number;
+  ownerSessionMaxHours: number;
   withdrawnRetentionDays: number;
   mapStyleUrl: string | undefined;
   mapOrigins: string;

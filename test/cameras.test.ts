@@ -241,6 +241,38 @@ describe.each(testDatabases)('CameraConnect on $name', (kind) => {
     expect(res.json().detail).toMatch(/expired/);
   });
 
+  it('keeps an owner session alive while it is used (an upload), idle for an hour ends it, and 12 hours end it anyway', async () => {
+    const openSession = async () => {
+      await post('/api/v1/owner/links', { email: 'change@example.org' });
+      await deliver();
+      const opened = await post('/api/v1/owner/session', { token: linkIn(mail.received.at(-1)!) });
+      expect(opened.statusCode).toBe(200);
+      const setCookie = String(opened.headers['set-cookie']);
+      // The cookie lasts the absolute lifetime; the server decides idleness.
+      const cookieExpires = new Date(/Expires=([^;]+)/.exec(setCookie)![1]!).getTime();
+      expect(cookieExpires - clock.now().getTime()).toBeGreaterThan(11.9 * 3_600_000);
+      return setCookie.split(';')[0]!;
+    };
+    const me = (cookie: string) => sut.app.inject({ method: 'GET', url: '/api/v1/owner/me', headers: { cookie } });
+
+    const busy = await openSession();
+    // Used every 40 minutes for 11 h 20 min: still signed in.
+    for (let minutes = 40; minutes <= 680; minutes += 40) {
+      clock.advance(40 * 60_000);
+      const r = await me(busy);
+      expect(r.statusCode, `${minutes}: ${r.body}`).toBe(200);
+    }
+    // Past 12 hours it ends, however busy.
+    clock.advance(40 * 60_000);
+    expect((await me(busy)).statusCode).toBe(401);
+
+    const idle = await openSession();
+    clock.advance(50 * 60_000);
+    expect((await me(idle)).statusCode).toBe(200);
+    clock.advance(61 * 60_000);
+    expect((await me(idle)).statusCode).toBe(401);
+  });
+
   it('publishes coverage only as counts per hexagon, and only where there are several cameras', async () => {
     const coverage = await sut.app.inject({ method: 'GET', url: '/api/v1/public/coverage.geojson' });
     expect(coverage.headers['content-type']).toContain('application/geo+json');

@@ -1,5 +1,5 @@
 // Owners, cameras, owner links and sessions: the only SQL for these tables.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { BinaryCopyReader, uuidAt } from '../db/copy-binary.js';
@@ -288,6 +288,14 @@ export async function findOwnerSession(q: Queryable, tokenHash: string, now: Dat
     .from(ownerSessions)
     .where(and(eq(ownerSessions.tokenHash, tokenHash), isNull(ownerSessions.endedAt), gt(ownerSessions.expiresAt, now)));
   return row;
+}
+
+/** Moves a live session's idle expiry on (never back). */
+export async function extendOwnerSession(q: Queryable, tokenHash: string, expiresAt: Date): Promise<void> {
+  await q
+    .update(ownerSessions)
+    .set({ expiresAt })
+    .where(and(eq(ownerSessions.tokenHash, tokenHash), isNull(ownerSessions.endedAt), lt(ownerSessions.expiresAt, expiresAt)));
 }
 
 export async function endOwnerSessions(q: Queryable, ownerId: string, now: Date): Promise<void> {

@@ -30,7 +30,7 @@ export class OwnerService {
     private readonly db: Db,
     private readonly box: SecretBox,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'publicUrl' | 'ownerLinkTtlMinutes' | 'ownerSessionMinutes' | 'withdrawnRetentionDays'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'ownerLinkTtlMinutes' | 'ownerSessionMinutes' | 'ownerSessionMaxHours' | 'withdrawnRetentionDays'>,
     private readonly area: ServiceArea,
     private readonly registry: CameraRegistry,
     private readonly floor: FloorPublisher,
@@ -69,16 +69,33 @@ export class OwnerService {
       const owner = await repo.findOwner(tx, ownerId);
       if (!owner || owner.erasedAt) throw new AppError('UNAUTHENTICATED', 'This registration no longer exists.');
       const token = randomToken();
+      // The row's expiry is the idle one, moved on as the session is used; the cookie lasts the absolute lifetime,
+      // so that a long upload is not cut off at the idle limit.
       const expiresAt = new Date(now.getTime() + this.config.ownerSessionMinutes * 60_000);
-      await repo.insertOwnerSession(tx, { tokenHash: sha256Hex(token), ownerId, expiresAt });
+      await repo.insertOwnerSession(tx, { tokenHash: sha256Hex(token), ownerId, expiresAt, createdAt: now });
       await appendAudit(tx, { actorType: 'owner', actorId: ownerId, action: 'owner.link_used', targetType: 'owner', targetId: ownerId, requestId }, now);
-      return { token, expiresAt };
+      return { token, expiresAt: this.sessionEnd(now) };
     });
   }
 
+  /** When a session opened at `openedAt` ends however busy it is. */
+  private sessionEnd(openedAt: Date): Date {
+    return new Date(openedAt.getTime() + this.config.ownerSessionMaxHours * 3_600_000);
+  }
+
+  /**
+   * The owner of a live session. Each use moves the idle expiry on (written at most once a minute, so that the
+   * chunks of an upload do not each write), never past the absolute lifetime.
+   */
   async resolveSession(token: string): Promise<string> {
-    const session = await repo.findOwnerSession(this.db, sha256Hex(token), this.clock.now());
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Open the link from your email again, or ask for a new one.');
+    const now = this.clock.now();
+    const tokenHash = sha256Hex(token);
+    const session = await repo.findOwnerSession(this.db, tokenHash, now);
+    const end = session ? this.sessionEnd(session.createdAt) : now;
+    if (!session || end <= now) throw new AppError('UNAUTHENTICATED', 'Open the link from your email again, or ask for a new one.');
+    const idleMs = this.config.ownerSessionMinutes * 60_000;
+    const next = new Date(Math.min(now.getTime() + idleMs, end.getTime()));
+    if (next.getTime() - session.expiresAt.getTime() >= 60_000) await repo.extendOwnerSession(this.db, tokenHash, next);
     return session.ownerId;
   }
 

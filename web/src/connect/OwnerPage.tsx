@@ -121,7 +121,7 @@ function Manage({ t, lang, overview, config, onOverview, onSignedOut, onErased }
     return () => window.removeEventListener('beforeunload', warn);
   }, []);
 
-  /** Any 401 means the owner session has ended (it lasts an hour): back to asking for a link. */
+  /** Any 401 means the owner session has ended (an hour unused, or 12 hours in all): back to asking for a link. */
   const failed = (err: unknown): string => {
     if (err instanceof ApiError && err.status === 401) onSignedOut({ tone: 'alert', text: err.detail });
     return messageOf(err);
