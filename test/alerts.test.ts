@@ -283,7 +283,7 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
     expect(floorView.alerts.map((a) => a.incidentId)).toEqual(expect.arrayContaining([county.id, metro.id]));
   });
 
-  it('raises a footage alert in the transaction that receives the file, once per file', async () => {
+  it('raises a footage alert in the transaction that receives the file, once per file; later files join it until someone takes it up', async () => {
     const { id: incidentId } = await postIncident({ priority: 3, type: 'BURGLARY', location: { lat: 38.92001, lng: -77.03, accuracyM: 5 } });
     const asked = await post(`/api/v1/incidents/${incidentId}/requests`, { purposeCode: 'criminal-investigation', reason: 'A burglary was reported next to your door.' });
     const { requestId, ownerId } = asked.json().outcomes[0] as { requestId: string; ownerId: string };
@@ -297,6 +297,21 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
     // A retried final upload request is the same file: no second alert.
     await sut.ctx.evidence.receive(upload);
     expect((await queue('?status=all&limit=1000')).alerts.filter((a) => a.evidenceId === evidence.id)).toHaveLength(1);
+    // A second clip for the incident joins the alert nobody has taken up yet: one line, counting the files.
+    clock.advance(1000);
+    const second = await sut.ctx.evidence.receive({ ...upload, uploadId: `alerts-2-${requestId}`, uploadPath: makeClip('porch.avi'), filename: 'porch.avi' });
+    const footageAlerts = async () => (await queue('?status=all&limit=1000')).alerts.filter((a) => a.incidentId === incidentId && a.kind === 'footage');
+    const joined = await footageAlerts();
+    expect(joined).toHaveLength(1);
+    expect(joined[0]).toMatchObject({ id: alert.id, evidenceId: second.id, title: expect.stringMatching(/: 2 files$/) });
+    expect(joined[0]!.detail).toMatch(/^Latest: porch\.avi/);
+    // Once acknowledged, the next clip is news again: a new alert.
+    expect((await post(`/api/v1/alerts/${alert.id}/ack`, {})).statusCode).toBe(200);
+    clock.advance(1000);
+    const third = await sut.ctx.evidence.receive({ ...upload, uploadId: `alerts-3-${requestId}`, uploadPath: makeClip('yard.avi'), filename: 'yard.avi' });
+    const after = await footageAlerts();
+    expect(after).toHaveLength(2);
+    expect(after.find((a) => a.id !== alert.id)).toMatchObject({ status: 'open', evidenceId: third.id, title: expect.not.stringMatching(/files$/) });
     await sut.ctx.evidence.settle();
   });
 

@@ -1,8 +1,8 @@
 // Alerts, camera health and the facts alerts are raised from: the only SQL for these tables.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../db/client.js';
-import { agencies, ALERT_KINDS, alerts, cameraHealth, footageRequestItems, footageRequests, incidents, outbox, staffUsers, type AlertKind } from '../db/schema.js';
+import { agencies, ALERT_KINDS, alerts, cameraHealth, evidence, footageRequestItems, footageRequests, incidents, outbox, staffUsers, type AlertKind } from '../db/schema.js';
 
 export type Alert = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
@@ -132,6 +132,30 @@ export async function openCameraAlerts(q: Queryable, cameraId: string, kind: Ale
     .from(alerts)
     .where(and(eq(alerts.cameraId, cameraId), eq(alerts.kind, kind), ne(alerts.status, 'resolved')))
     .for('update');
+}
+
+/** The incident's footage alert that nobody has taken up yet (open, not snoozed), locked; later files join it. */
+export async function openFootageAlertOfIncident(q: Queryable, incidentId: string): Promise<Alert | undefined> {
+  const [row] = await q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.incidentId, incidentId), eq(alerts.kind, 'footage'), eq(alerts.status, 'open'), isNull(alerts.snoozedUntil)))
+    .orderBy(desc(alerts.createdAt))
+    .limit(1)
+    .for('update');
+  return row;
+}
+
+/** Files received for an incident (through any request that serves it) since the file `firstEvidenceId`, itself included. */
+export async function footageCountSince(q: Queryable, incidentId: string, firstEvidenceId: string): Promise<number> {
+  const first = alias(evidence, 'first_file');
+  const [row] = await q
+    .select({ n: sql<number>`count(distinct ${evidence.id})::int` })
+    .from(evidence)
+    .innerJoin(footageRequestItems, eq(footageRequestItems.requestId, evidence.requestId))
+    .innerJoin(first, eq(first.id, firstEvidenceId))
+    .where(and(eq(footageRequestItems.incidentId, incidentId), gte(evidence.receivedAt, first.receivedAt)));
+  return row?.n ?? 0;
 }
 
 // ---- the facts alerts come from

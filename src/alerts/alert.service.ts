@@ -72,11 +72,31 @@ export class AlertService {
     });
   }
 
-  /** Footage arrived from an owner (in the transaction that stores it). */
+  /**
+   * Footage arrived from an owner (in the transaction that stores it). Files for an incident whose footage alert
+   * nobody has taken up yet join that alert (its title counts them, its detail names the latest), so that an
+   * incident that brings in several clips is one line in the queue; once it is acknowledged, the next file raises
+   * a new one.
+   */
   async footageReceived(tx: Tx, ev: Evidence): Promise<void> {
     const served = await repo.incidentsOfRequest(tx, ev.requestId);
     const first = served[0];
     const agencies = new Set(served.map((i) => i.agencyId));
+    const pending = first ? await repo.openFootageAlertOfIncident(tx, first.id) : undefined;
+    if (first && pending && pending.evidenceId !== ev.id) {
+      // The alert's key names the file that raised it ("footage:<evidence id>").
+      const files = await repo.footageCountSince(tx, first.id, pending.dedupeKey.slice('footage:'.length));
+      const updated = await repo.updateAlert(tx, pending.id, {
+        title: `Footage received for ${first.type} ${first.externalId}: ${files} files`,
+        detail: `Latest: ${ev.originalName}, ${megabytes(ev.sizeBytes)}${ev.coverageWarning ? ` · ${ev.coverageWarning}` : ''}`,
+        priority: Math.min(pending.priority, first.priority),
+        requestId: ev.requestId,
+        evidenceId: ev.id,
+        updatedAt: this.clock.now(),
+      });
+      recordChange(tx, { kind: 'event', event: alertEvent(updated) });
+      return;
+    }
     await this.raise(tx, {
       dedupeKey: `footage:${ev.id}`,
       kind: 'footage',
