@@ -1,5 +1,5 @@
 // The only code that writes or reads the audit_log table.
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
@@ -121,6 +121,8 @@ export interface AuditFilter {
   action?: string | undefined;
   targetType?: string | undefined;
   targetId?: string | undefined;
+  /** Any of these targets (with targetType). */
+  targetIds?: readonly string[] | undefined;
   incidentId?: string | undefined;
   outcome?: string | undefined;
   from?: Date | undefined;
@@ -140,6 +142,7 @@ export async function listAudit(q: Queryable, filter: AuditFilter, limit: number
   }
   if (filter.targetType) conds.push(eq(auditLog.targetType, filter.targetType));
   if (filter.targetId) conds.push(eq(auditLog.targetId, filter.targetId));
+  if (filter.targetIds) conds.push(filter.targetIds.length ? inArray(auditLog.targetId, [...filter.targetIds]) : sql`false`);
   if (filter.incidentId) conds.push(eq(auditLog.incidentId, filter.incidentId));
   if (filter.outcome) conds.push(eq(auditLog.outcome, filter.outcome as AuditRow['outcome']));
   if (filter.from) conds.push(gte(auditLog.at, filter.from.toISOString()));

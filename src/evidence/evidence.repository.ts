@@ -1,5 +1,5 @@
 // Evidence rows: the only SQL for the evidence table.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { evidence } from '../db/schema.js';
 
@@ -27,6 +27,11 @@ export async function findEvidenceByUpload(q: Queryable, uploadId: string): Prom
 
 export async function evidenceOfRequest(q: Queryable, requestId: string): Promise<Evidence[]> {
   return q.select().from(evidence).where(eq(evidence.requestId, requestId)).orderBy(asc(evidence.receivedAt));
+}
+
+export async function evidenceOfRequests(q: Queryable, requestIds: readonly string[]): Promise<Evidence[]> {
+  if (requestIds.length === 0) return [];
+  return q.select().from(evidence).where(inArray(evidence.requestId, [...requestIds])).orderBy(asc(evidence.receivedAt));
 }
 
 export async function allEvidence(q: Queryable): Promise<Evidence[]> {

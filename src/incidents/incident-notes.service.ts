@@ -6,7 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Actor } from '../staff/staff.service.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import { alertsOfIncident } from '../alerts/alert.repository.js';
-import { evidenceOfRequest } from '../evidence/evidence.repository.js';
+import { evidenceOfRequests } from '../evidence/evidence.repository.js';
 import { messagesByKeys } from '../notifications/outbox.repository.js';
 import { requestsOfIncident } from '../requests/request.repository.js';
 import * as incidentRepo from './incident.repository.js';
@@ -62,14 +62,15 @@ export class IncidentNotesService {
       alertsOfIncident(db, incidentId),
       listAudit(db, { incidentId }, 5000),
     ]);
-    const evidence = (await Promise.all(requests.map((r) => evidenceOfRequest(db, r.id)))).flat();
+    // A fixed number of queries however many requests and files the incident has.
+    const evidence = await evidenceOfRequests(db, requests.map((r) => r.id));
     const keys = requests.flatMap((r) => [`request:${r.id}`, `request-sms:${r.id}`, `reminder:${r.id}`]);
     const [messages, requestAudit, evidenceAudit] = await Promise.all([
       messagesByKeys(db, keys),
-      Promise.all(requests.map((r) => listAudit(db, { targetType: 'footage_request', targetId: r.id }, 500))),
-      Promise.all(evidence.map((e) => listAudit(db, { targetType: 'evidence', targetId: e.id }, 2000))),
+      listAudit(db, { targetType: 'footage_request', targetIds: requests.map((r) => r.id) }, 500 * Math.max(1, requests.length)),
+      listAudit(db, { targetType: 'evidence', targetIds: evidence.map((e) => e.id) }, 2000 * Math.max(1, evidence.length)),
     ]);
-    const audit: AuditRow[] = [...incidentAudit, ...requestAudit.flat(), ...evidenceAudit.flat()];
+    const audit: AuditRow[] = [...incidentAudit, ...requestAudit, ...evidenceAudit];
     const staffIds = [...new Set(audit.filter((a) => a.actorType === 'staff' && a.actorId && UUID.test(a.actorId)).map((a) => a.actorId!))];
     const staffNames = await repo.staffNames(db, staffIds);
     return buildTimeline({ incident, changes, matches, requests, messages, evidence, audit, notes, alerts, staffNames });
