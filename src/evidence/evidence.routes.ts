@@ -1,6 +1,6 @@
 // Evidence for staff (play, download the original with its hash, custody) and the owner's decline.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requirePrincipal } from '../http/access.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
@@ -8,11 +8,45 @@ import { notFound } from '../errors.js';
 import { actorOf } from '../staff/staff.routes.js';
 import { evidenceOfRequest, findEvidence } from './evidence.repository.js';
 import { evidenceView } from './evidence.views.js';
+import type { EvidenceStore } from './evidence-store.js';
 
 const floor = { roles: ['operator', 'supervisor', 'admin'] as const };
 const Purpose = Type.Object({ purpose: Type.Optional(Type.String({ maxLength: 200, description: 'why (recorded in the custody chain)' })) }, { additionalProperties: false });
 
 export { evidenceView };
+
+/**
+ * The one byte range of a Range header (RFC 9110: "bytes=FIRST-LAST", "bytes=FIRST-" or "bytes=-SUFFIX"), clamped to
+ * the object; 'unsatisfiable' when it starts past the end; undefined when there is none or it is not one plain range
+ * (then the whole object is sent, as the RFC allows).
+ */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    return suffix === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return undefined;
+  return start >= size ? 'unsatisfiable' : { start, end };
+}
+
+/** Streams a stored object from either store, whole or the range a video player asks for. */
+async function sendStored(store: EvidenceStore, key: string, request: FastifyRequest, reply: FastifyReply, type: string) {
+  const stat = await store.stat(key);
+  if (!stat) throw notFound('the stored file');
+  const size = stat.sizeBytes;
+  reply.type(type).header('accept-ranges', 'bytes').header('cache-control', 'private, no-store');
+  const range = byteRange(request.headers.range, size);
+  if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
+  if (range) {
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+    return reply.send(await store.read(key, range));
+  }
+  return reply.header('content-length', size).send(await store.read(key));
+}
 
 export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { evidence, database } = app.ctx;
@@ -66,8 +100,8 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/evidence/:id/play',
     { config: { access: floor }, schema: { tags: ['evidence'], summary: 'Stream the browser-playable copy (audited as viewed)', params: IdParams, querystring: Purpose } },
     async (request, reply) => {
-      const { path: file } = await evidence.access(request.params.id, 'viewed', actorOf(requirePrincipal(request), request.id), request.query.purpose ?? null);
-      return reply.type('video/mp4').sendFile(path.basename(file), path.dirname(file));
+      const { key } = await evidence.access(request.params.id, 'viewed', actorOf(requirePrincipal(request), request.id), request.query.purpose ?? null);
+      return sendStored(evidence.store, key, request, reply, 'video/mp4');
     },
   );
 
@@ -75,10 +109,10 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/evidence/:id/original',
     { config: { access: floor }, schema: { tags: ['evidence'], summary: 'Download the original, byte for byte, with its SHA-256 (audited as downloaded)', params: IdParams, querystring: Purpose } },
     async (request, reply) => {
-      const { evidence: e, path: file } = await evidence.access(request.params.id, 'downloaded', actorOf(requirePrincipal(request), request.id), request.query.purpose ?? null);
+      const { evidence: e, key } = await evidence.access(request.params.id, 'downloaded', actorOf(requirePrincipal(request), request.id), request.query.purpose ?? null);
       reply.header('x-content-sha256', e.sha256);
       reply.header('content-disposition', `attachment; filename="${e.originalName.replace(/[^\w.-]/g, '_')}"`);
-      return reply.type('application/octet-stream').sendFile(path.basename(file), path.dirname(file));
+      return sendStored(evidence.store, key, request, reply, 'application/octet-stream');
     },
   );
 };

@@ -14,7 +14,7 @@ import * as requestRepo from '../requests/request.repository.js';
 import type { FootageRequest } from '../requests/request.repository.js';
 import * as repo from './evidence.repository.js';
 import type { Evidence } from './evidence.repository.js';
-import type { EvidenceStore } from './evidence-store.js';
+import { ObjectExistsError, type EvidenceStore, type WorkingCopy } from './evidence-store.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import type { AlertService } from '../alerts/alert.service.js';
 
@@ -52,7 +52,7 @@ export class EvidenceService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly store: EvidenceStore,
+    readonly store: EvidenceStore,
     private readonly floor: FloorPublisher,
     private readonly alerts?: AlertService,
   ) {}
@@ -79,74 +79,107 @@ export class EvidenceService {
   }
 
   /**
-   * A tus upload has finished: adopt the file into the store (hashing it), refuse it when it is not video, record
+   * A tus upload has finished: take it into the store (hashing it), refuse it when it is not video, record
    * receipt, and start processing. Returns the evidence row.
    */
-  async receive(input: {
-    uploadId: string;
-    uploadPath: string;
-    ownerId: string;
-    requestId: string;
-    filename: string;
-    contentType: string | null;
-    /** The SHA-256 of the file's bytes, when they were hashed as they were written; otherwise the file is read to hash it. */
-    sha256?: string;
-  }): Promise<Evidence> {
+  async receive(
+    input: {
+      uploadId: string;
+      ownerId: string;
+      requestId: string;
+      filename: string;
+      contentType: string | null;
+      /** The SHA-256 of the file's bytes, when they were hashed as they were written; otherwise they are hashed here. */
+      sha256?: string;
+    } & (
+      | { /** A finished upload on this machine (the file store, a clip). */ uploadPath: string }
+      | { /** A finished upload in the store's bucket (@tus/s3-store). */ uploadKey: string }
+    ),
+  ): Promise<Evidence> {
     const existing = await repo.findEvidenceByUpload(this.db, input.uploadId);
     if (existing) return existing; // a retried final PATCH: already received
     const request = await this.openRequestOf(input.ownerId, input.requestId);
-    const facts = await probe(input.uploadPath);
-    if (!facts.hasVideo) {
-      fs.rmSync(input.uploadPath, { force: true });
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `"${input.filename}" has no video that this program can read; nothing was kept. Export the clip from your camera's app as MP4 and try again.`);
-    }
-    const now = this.clock.now();
-    const ext = path.extname(input.filename).toLowerCase() || '.bin';
-    const id = crypto.randomUUID();
-    const originalKey = `${now.toISOString().slice(0, 10)}/${id}/original${ext}`;
-    const { sha256, sizeBytes } = await this.store.adopt(input.uploadPath, originalKey, input.sha256);
-    const warning = coverageWarning(facts, request.windowFrom, request.windowTo);
-    const row = await this.floor.transaction(async (tx) => {
-      const ev = await repo.insertEvidence(tx, {
-        id,
-        requestId: request.id,
-        ownerId: input.ownerId,
-        uploadId: input.uploadId,
-        originalName: input.filename.slice(0, 300),
-        contentType: input.contentType,
-        sizeBytes,
-        sha256,
-        originalKey,
-        probe: facts as unknown as Record<string, unknown>,
-        coverageWarning: warning ?? null,
-        status: 'processing',
-        receivedAt: now,
+    const staged = await this.store.stage('uploadPath' in input ? { path: input.uploadPath } : { uploadKey: input.uploadKey }, input.sha256);
+    let adopted: Awaited<ReturnType<typeof staged.adopt>> | undefined;
+    let processing = false;
+    try {
+      const facts = await probe(staged.path);
+      if (!facts.hasVideo) {
+        await staged.discard();
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `"${input.filename}" has no video that this program can read; nothing was kept. Export the clip from your camera's app as MP4 and try again.`);
+      }
+      const now = this.clock.now();
+      const ext = path.extname(input.filename).toLowerCase() || '.bin';
+      const id = crypto.randomUUID();
+      const originalKey = `${now.toISOString().slice(0, 10)}/${id}/original${ext}`;
+      adopted = await staged.adopt(originalKey);
+      const { sha256, sizeBytes } = adopted;
+      const warning = coverageWarning(facts, request.windowFrom, request.windowTo);
+      const row = await this.floor.transaction(async (tx) => {
+        const ev = await repo.insertEvidence(tx, {
+          id,
+          requestId: request.id,
+          ownerId: input.ownerId,
+          uploadId: input.uploadId,
+          originalName: input.filename.slice(0, 300),
+          contentType: input.contentType,
+          sizeBytes,
+          sha256,
+          originalKey,
+          probe: facts as unknown as Record<string, unknown>,
+          coverageWarning: warning ?? null,
+          status: 'processing',
+          receivedAt: now,
+        });
+        await requestRepo.updateRequest(tx, request.id, { status: 'answered', answeredAt: request.answeredAt ?? now, updatedAt: now });
+        await appendAudit(tx, { actorType: 'owner', actorId: input.ownerId, action: 'evidence.received', targetType: 'evidence', targetId: id, details: { request: request.id, sizeBytes, filename: ev.originalName } }, now);
+        await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: 'evidence.hashed', targetType: 'evidence', targetId: id, details: { sha256, algorithm: 'SHA-256' } }, now);
+        recordChange(tx, { kind: 'evidence', type: 'evidence.received', evidence: ev });
+        await this.alerts?.footageReceived(tx, ev);
+        recordChange(tx, { kind: 'request', requestId: request.id });
+        return ev;
       });
-      await requestRepo.updateRequest(tx, request.id, { status: 'answered', answeredAt: request.answeredAt ?? now, updatedAt: now });
-      await appendAudit(tx, { actorType: 'owner', actorId: input.ownerId, action: 'evidence.received', targetType: 'evidence', targetId: id, details: { request: request.id, sizeBytes, filename: ev.originalName } }, now);
-      await appendAudit(tx, { actorType: 'system', actorName: 'evidence intake', action: 'evidence.hashed', targetType: 'evidence', targetId: id, details: { sha256, algorithm: 'SHA-256' } }, now);
-      recordChange(tx, { kind: 'evidence', type: 'evidence.received', evidence: ev });
-      await this.alerts?.footageReceived(tx, ev);
-      recordChange(tx, { kind: 'request', requestId: request.id });
-      return ev;
-    });
-    this.track(this.process(row, facts));
-    return row;
+      // Processing starts from the working copy made on the way in (no second read of the stored object) and
+      // releases it.
+      this.track(this.process(row, facts, adopted.copy));
+      processing = true;
+      return row;
+    } finally {
+      if (!processing) await (adopted ? adopted.copy.release() : staged.release());
+    }
   }
 
-  /** Makes the playable copy when needed; marks the evidence ready (or failed, with why). */
-  async process(ev: Evidence, facts?: ProbeResult): Promise<Evidence> {
-    const p = facts ?? (await probe(this.store.localPath(ev.originalKey)));
+  /**
+   * Makes the playable copy when needed; marks the evidence ready (or failed, with why). When the store cannot be
+   * read or written, the evidence stays in processing and the next start resumes it.
+   */
+  async process(ev: Evidence, facts?: ProbeResult, working?: WorkingCopy): Promise<Evidence> {
     let playableKey: string | null = null;
     let failure: string | null = null;
-    if (!isBrowserPlayable(p)) {
-      playableKey = path.posix.join(path.posix.dirname(ev.originalKey), 'playable.mp4');
-      try {
-        await transcodeToMp4(this.store.localPath(ev.originalKey), this.store.localPath(playableKey));
-      } catch (err) {
-        failure = (err as Error).message;
-        playableKey = null;
+    const copy = working ?? (await this.store.workingCopy(ev.originalKey));
+    try {
+      const p = facts ?? (await probe(copy.path));
+      if (!isBrowserPlayable(p)) {
+        playableKey = path.posix.join(path.posix.dirname(ev.originalKey), 'playable.mp4');
+        // Processing that a restart interrupted may have stored the copy already; a stored object is never replaced.
+        if (!(await this.store.stat(playableKey))) {
+          const out = this.store.scratchPath('.mp4');
+          try {
+            failure = await transcodeToMp4(copy.path, out).then(() => null, (err: Error) => err.message);
+            if (failure) playableKey = null;
+            else {
+              await this.store.put(playableKey, out, 'video/mp4').catch((err: unknown) => {
+                // Another instance resuming the same evidence stored it first: that copy serves.
+                if (!(err instanceof ObjectExistsError)) throw err;
+              });
+            }
+          } finally {
+            fs.rmSync(out, { force: true });
+          }
+        }
       }
+    } finally {
+      await copy.release();
     }
     const now = this.clock.now();
     return this.floor.transaction(async (tx) => {
@@ -170,13 +203,13 @@ export class EvidenceService {
     while (this.#processing.size) await Promise.allSettled([...this.#processing]);
   }
 
-  /** Opens a stored file for staff, recording who, how and why in the custody chain. */
-  async access(id: string, how: 'viewed' | 'downloaded' | 'exported', actor: Actor, purpose: string | null): Promise<{ evidence: Evidence; path: string }> {
+  /** Opens a stored file for staff, recording who, how and why in the custody chain; gives its key in the store. */
+  async access(id: string, how: 'viewed' | 'downloaded' | 'exported', actor: Actor, purpose: string | null): Promise<{ evidence: Evidence; key: string }> {
     const ev = await repo.findEvidence(this.db, id);
     if (!ev) throw notFound('that evidence');
     const key = how === 'viewed' ? (ev.playableKey ?? ev.originalKey) : ev.originalKey;
     await appendAuditAlone(this.db, { ...actor, action: `evidence.${how}`, targetType: 'evidence', targetId: id, purpose, details: { sha256: ev.sha256 } }, this.clock.now());
-    return { evidence: ev, path: this.store.localPath(key) };
+    return { evidence: ev, key };
   }
 
   async custody(id: string) {
@@ -188,7 +221,7 @@ export class EvidenceService {
     const all = await repo.allEvidence(this.db);
     const mismatches: { id: string; expected: string; actual: string | null }[] = [];
     for (const ev of all) {
-      const actual = this.store.exists(ev.originalKey) ? await this.store.sha256(ev.originalKey) : null;
+      const actual = (await this.store.sha256(ev.originalKey)) ?? null;
       if (actual !== ev.sha256) mismatches.push({ id: ev.id, expected: ev.sha256, actual });
     }
     return { checked: all.length, mismatches };
