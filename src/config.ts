@@ -246,6 +246,38 @@ export const CONFIG_KEYS = {
     max: 1024 ** 4,
     doc: 'Largest footage file an owner may upload (bytes); larger uploads are refused before they start.',
   },
+  s3Bucket: {
+    env: 'WATCHFLOOR_S3_BUCKET',
+    kind: 'string',
+    doc: 'S3 bucket for evidence files and uploads in progress. When set, evidence is kept there (any S3-compatible service) instead of in the data folder, under evidence/ (uploads under uploads/); the start fails when the bucket cannot be reached.',
+  },
+  s3Endpoint: {
+    env: 'WATCHFLOOR_S3_ENDPOINT',
+    kind: 'url',
+    doc: 'URL of the S3-compatible service, e.g. https://minio.internal:9000 (no credentials in it). Unset for Amazon S3 itself.',
+  },
+  s3Region: {
+    env: 'WATCHFLOOR_S3_REGION',
+    kind: 'string',
+    default: 'us-east-1',
+    doc: "The bucket's region (the signing region for other S3-compatible services).",
+  },
+  s3AccessKeyId: {
+    env: 'WATCHFLOOR_S3_ACCESS_KEY_ID',
+    kind: 'string',
+    doc: 'Access key ID for the bucket, with WATCHFLOOR_S3_SECRET_ACCESS_KEY. When both are unset, the AWS SDK finds credentials itself (AWS_* variables, ~/.aws, an instance or task role).',
+  },
+  s3SecretAccessKey: {
+    env: 'WATCHFLOOR_S3_SECRET_ACCESS_KEY',
+    kind: 'string',
+    doc: 'Secret access key for the bucket; never logged or echoed.',
+  },
+  s3ForcePathStyle: {
+    env: 'WATCHFLOOR_S3_FORCE_PATH_STYLE',
+    kind: 'bool',
+    default: 'false',
+    doc: 'Address the bucket as ENDPOINT/BUCKET rather than BUCKET.ENDPOINT; most self-hosted services (MinIO, Ceph, Swift) need true.',
+  },
   smsUrl: {
     env: 'WATCHFLOOR_SMS_URL',
     kind: 'url',
@@ -346,6 +378,12 @@ export interface Config {
   autoRequestTypes: string;
   autoRequestMaxPriority: number;
   uploadMaxBytes: number;
+  s3Bucket: string | undefined;
+  s3Endpoint: string | undefined;
+  s3Region: string;
+  s3AccessKeyId: string | undefined;
+  s3SecretAccessKey: string | undefined;
+  s3ForcePathStyle: boolean;
   smsUrl: string | undefined;
   smsToken: string | undefined;
   smsFrom: string;
@@ -384,6 +422,40 @@ export function mapOrigins(config: Pick<Config, 'mapStyleUrl' | 'mapOrigins'>): 
   return [...new Set(origins.map((o) => o.replace(/\/$/, '')))];
 }
 
+/**
+ * The S3 settings when evidence is to be kept in a bucket (WATCHFLOOR_S3_BUCKET set), else undefined; refuses half
+ * a configuration. Messages name the variables, never a secret's value.
+ */
+export function s3Settings(config: Pick<Config, 's3Bucket' | 's3Endpoint' | 's3Region' | 's3AccessKeyId' | 's3SecretAccessKey' | 's3ForcePathStyle'>) {
+  const bucket = config.s3Bucket?.trim();
+  if (!bucket) {
+    const stray = (['s3Endpoint', 's3AccessKeyId', 's3SecretAccessKey'] as const).filter((k) => config[k]).map((k) => CONFIG_KEYS[k].env);
+    if (stray.length) throw new ConfigError(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but WATCHFLOOR_S3_BUCKET is not: set the bucket to keep evidence in S3, or unset ${stray.length > 1 ? 'them' : 'it'} to keep evidence in the data folder`);
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError(`WATCHFLOOR_S3_BUCKET must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit; got "${bucket}"`);
+  }
+  if (config.s3Endpoint) {
+    const url = new URL(config.s3Endpoint);
+    if (!/^https?:$/.test(url.protocol)) throw new ConfigError(`WATCHFLOOR_S3_ENDPOINT must be an http:// or https:// URL, got "${url.protocol}…"`);
+    if (url.username || url.password) throw new ConfigError('WATCHFLOOR_S3_ENDPOINT must not carry credentials; use WATCHFLOOR_S3_ACCESS_KEY_ID and WATCHFLOOR_S3_SECRET_ACCESS_KEY');
+    if (url.search || url.hash) throw new ConfigError('WATCHFLOOR_S3_ENDPOINT must be a plain URL without a query or fragment');
+  }
+  if (!config.s3Region.trim()) throw new ConfigError('WATCHFLOOR_S3_REGION must not be empty');
+  if (!!config.s3AccessKeyId !== !!config.s3SecretAccessKey) {
+    throw new ConfigError(`${config.s3AccessKeyId ? 'WATCHFLOOR_S3_ACCESS_KEY_ID is set without WATCHFLOOR_S3_SECRET_ACCESS_KEY' : 'WATCHFLOOR_S3_SECRET_ACCESS_KEY is set without WATCHFLOOR_S3_ACCESS_KEY_ID'}: give both, or neither to use the AWS SDK's own credentials`);
+  }
+  return {
+    bucket,
+    endpoint: config.s3Endpoint,
+    region: config.s3Region.trim(),
+    accessKeyId: config.s3AccessKeyId,
+    secretAccessKey: config.s3SecretAccessKey,
+    forcePathStyle: config.s3ForcePathStyle,
+  };
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -407,7 +479,8 @@ function parseValue(key: string, spec: KeySpec, raw: string): string | number | 
       try {
         new URL(raw);
       } catch {
-        throw new ConfigError(`${spec.env} must be a URL, got "${raw}"`);
+        // Credentials in a malformed URL are not repeated.
+        throw new ConfigError(`${spec.env} must be a URL, got "${raw.replace(/\/\/[^/]*@/, '//…@')}"`);
       }
       return raw;
     }
@@ -438,6 +511,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (merged.secureCookies === undefined) merged.secureCookies = String(merged.publicUrl).startsWith('https:');
   parseQuietHours(String(merged.quietHours));
   mapOrigins(merged as unknown as Config);
+  s3Settings(merged as unknown as Config);
   if (merged.databaseUrl && !/^postgres(ql)?:$/.test(new URL(String(merged.databaseUrl)).protocol)) {
     throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL`);
   }

@@ -1,6 +1,6 @@
 // Everything a running server (or a CLI command) shares: configuration, database, keys, clock and services.
 import { pino, type Logger } from 'pino';
-import type { Config } from './config.js';
+import { s3Settings, type Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database } from './db/client.js';
 import { AuthService } from './auth/auth.service.js';
 import { StaffService } from './staff/staff.service.js';
@@ -19,7 +19,7 @@ import { CameraImporter } from './cameras/camera-import.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { RequestService } from './requests/request.service.js';
 import { EvidenceService } from './evidence/evidence.service.js';
-import { LocalEvidenceStore } from './evidence/evidence-store.js';
+import { LocalEvidenceStore, type EvidenceStore } from './evidence/evidence-store.js';
 import { parseQuietHours } from './config.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './notifications/outbox.worker.js';
 import { InProcessEventBus, type EventBus } from './events/event-bus.js';
@@ -128,7 +128,17 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     windowPaddingMinutes: 15,
   }, floor);
   const alerts = new AlertService(db, clock, floor, config);
-  const evidence = new EvidenceService(db, clock, new LocalEvidenceStore(`${config.dataDir}/evidence`), floor, alerts);
+  let store: EvidenceStore;
+  try {
+    store = await openEvidenceStore(config, log);
+  } catch (err) {
+    floor.stop();
+    await events.close();
+    if (!opts.database) await database.close();
+    lock?.release();
+    throw err;
+  }
+  const evidence = new EvidenceService(db, clock, store, floor, alerts);
   const incidents = new IncidentService(db, clock, serviceArea, cameras, config, requests, floor, alerts);
   const ownedDatabase = !opts.database;
   return {
@@ -159,6 +169,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     async close() {
       await outbox.stop();
       await evidence.settle();
+      store.close?.();
       cameraSync?.stop();
       floor.stop();
       await events.close();
@@ -167,4 +178,25 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       lock?.release();
     },
   };
+}
+
+/**
+ * The evidence store the configuration asks for: the data folder, or an S3-compatible bucket when
+ * WATCHFLOOR_S3_BUCKET is set (checked at start, so that a wrong endpoint, bucket or key stops it cleanly).
+ */
+async function openEvidenceStore(config: Config, log: Logger): Promise<EvidenceStore> {
+  const s3 = s3Settings(config);
+  if (!s3) return new LocalEvidenceStore(`${config.dataDir}/evidence`);
+  // Loaded only when used: the AWS SDK is large.
+  const { createS3Client, S3EvidenceStore } = await import('./evidence/s3-evidence-store.js');
+  const store = new S3EvidenceStore(createS3Client(s3), s3.bucket, { log, tmpDir: `${config.dataDir}/tmp` });
+  try {
+    await store.check();
+  } catch (err) {
+    store.client.destroy();
+    const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const why = [e.$metadata?.httpStatusCode, e.name, e.message].filter((x) => x !== undefined && x !== '' && x !== 'UnknownError').join(' ');
+    throw new Error(`WATCHFLOOR_S3_BUCKET: the bucket "${s3.bucket}" cannot be used${s3.endpoint ? ` at ${s3.endpoint}` : ''} (${why || 'no answer'})`, { cause: err });
+  }
+  return store;
 }

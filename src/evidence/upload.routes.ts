@@ -6,12 +6,18 @@
 // and most of the upload's time), and the finished file would then be read once more to hash it. Everything else —
 // creation, HEAD, termination, and any PATCH outside the plain case (a deferred length, a malformed header) — is
 // @tus/server's, with the same file store and the same per-upload lock, so the protocol is unchanged.
+//
+// With WATCHFLOOR_S3_BUCKET set, uploads go to the bucket through @tus/s3-store instead (an S3 multipart upload,
+// a part per 8 MiB or more), all of them through @tus/server: the short path is the file store's only. Their ids
+// carry the bucket's `uploads/` prefix; the URLs do not.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MemoryLocker, Server, type Upload } from '@tus/server';
+import { MemoryLocker, Server, type DataStore, type ServerOptions, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
+import { s3Settings } from '../config.js';
 import { AppError } from '../errors.js';
 import { OWNER_COOKIE } from '../http/access.js';
 import { uploadProblem } from './evidence.service.js';
@@ -89,10 +95,34 @@ function receiveInto(raw: IncomingMessage, file: string, offset: number, maxByte
   });
 }
 
+/** The tus datastore and its options for an S3 bucket: ids under `uploads/`, URLs with the bare id. */
+async function s3Uploads(settings: NonNullable<ReturnType<typeof s3Settings>>): Promise<{ datastore: DataStore; options: Partial<ServerOptions> }> {
+  // Loaded only when used: the AWS SDK is large.
+  const [{ S3Store }, { addDeleteObjectsMd5, s3ClientConfig, UPLOAD_PREFIX }] = await Promise.all([import('@tus/s3-store'), import('./s3-evidence-store.js')]);
+  class BucketUploads extends S3Store {
+    constructor() {
+      super({ s3ClientConfig: { bucket: settings.bucket, ...s3ClientConfig(settings) }, partSize: 8 * 1024 * 1024, useTags: false });
+      addDeleteObjectsMd5(this.client);
+    }
+  }
+  return {
+    datastore: new BucketUploads(),
+    options: {
+      namingFunction: () => `${UPLOAD_PREFIX}${crypto.randomBytes(16).toString('hex')}`,
+      generateUrl: (_req, { path: p, id }) => `${p}/${id.slice(UPLOAD_PREFIX.length)}`,
+      getFileIdFromRequest: (_req, lastPath) => (lastPath && /^[0-9a-f]{32}$/.test(lastPath) ? `${UPLOAD_PREFIX}${lastPath}` : undefined),
+    },
+  };
+}
+
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   const { evidence, owners, config } = app.ctx;
   const directory = path.join(config.dataDir, 'uploads');
-  const datastore = new FileStore({ directory });
+  const s3 = s3Settings(config);
+  const bucket = s3 ? await s3Uploads(s3) : undefined;
+  const datastore = bucket?.datastore ?? new FileStore({ directory });
+  // One process's lock: several instances taking uploads must send all requests of one upload to the same
+  // instance (docs/deploy.md).
   const locker = new MemoryLocker();
   const runningHashes = new Map<string, RunningHash>();
   const hasher = new UploadHasher();
@@ -113,6 +143,7 @@ export async function uploadRoutes(app: FastifyInstance): Promise<void> {
     relativeLocation: true,
     respectForwardedHeaders: config.trustProxy,
     disableTerminationForFinishedUploads: true,
+    ...bucket?.options,
     async onUploadCreate(req, upload: Upload) {
       const ownerId = await ownerOf(req);
       const problem = uploadProblem(upload.metadata?.filename ?? undefined, upload.size, config.uploadMaxBytes);
@@ -141,7 +172,7 @@ export async function uploadRoutes(app: FastifyInstance): Promise<void> {
     try {
       const ev = await evidence.receive({
         uploadId: upload.id,
-        uploadPath: path.join(directory, upload.id),
+        ...(bucket ? { uploadKey: upload.id } : { uploadPath: path.join(directory, upload.id) }),
         ownerId: upload.metadata!.ownerId!,
         requestId: upload.metadata!.requestId!,
         filename: upload.metadata!.filename!,
@@ -166,6 +197,7 @@ export async function uploadRoutes(app: FastifyInstance): Promise<void> {
    * the file; returns false for anything else, which @tus/server then answers.
    */
   async function fastPatch(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (bucket) return false;
     const h = request.headers;
     const offsetText = h['upload-offset'];
     if (request.method !== 'PATCH' || h['tus-resumable'] !== '1.0.0' || h['content-type'] !== 'application/offset+octet-stream') return false;
