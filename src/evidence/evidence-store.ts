@@ -91,20 +91,23 @@ export class LocalEvidenceStore implements EvidenceStore {
     const target = this.localPath(key);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     let source = file;
-    for (;;) {
-      try {
-        fs.linkSync(source, target); // same filesystem: no copy, the bytes stay exactly as received
-        break;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw new ObjectExistsError(key);
-        if (code !== 'EXDEV' || source !== file) throw err;
-        // A file from another filesystem (a clip made elsewhere) is copied next to the store first.
-        source = this.scratchPath(path.extname(file));
-        fs.copyFileSync(file, source);
+    try {
+      for (;;) {
+        try {
+          fs.linkSync(source, target); // same filesystem: no copy, the bytes stay exactly as received
+          break;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new ObjectExistsError(key);
+          if (code !== 'EXDEV' || source !== file) throw err;
+          // A file from another filesystem (a clip made elsewhere) is copied next to the store first.
+          source = this.scratchPath(path.extname(file));
+          fs.copyFileSync(file, source);
+        }
       }
+    } finally {
+      if (source !== file) fs.rmSync(source, { force: true });
     }
-    if (source !== file) fs.unlinkSync(source);
     fs.unlinkSync(file);
     fs.chmodSync(target, 0o440);
     return target;
@@ -132,7 +135,7 @@ export class LocalEvidenceStore implements EvidenceStore {
     return path.join(this.#scratch, `${crypto.randomUUID()}${ext}`);
   }
 
-  async put(key: string, file: string): Promise<void> {
+  async put(key: string, file: string, _contentType?: string): Promise<void> {
     this.#moveIn(file, key);
   }
 
