@@ -23,7 +23,7 @@ export interface S3TestServer {
 export async function startS3Server(): Promise<S3TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-swift-'));
   // Standard input open: the server ends when it closes, even if this process dies without stopping it.
-  const child: ChildProcess = spawn(PYTHON, [SCRIPT, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(PYTHON, ['-B', SCRIPT, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const ready = await new Promise<{ port: number; accessKeyId: string; secretAccessKey: string }>((resolve, reject) => {
