@@ -205,6 +205,15 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
     expect(res.status).toBe(415);
     expect(await res.text()).toMatch(/no video/);
     expect(await listKeys('uploads/')).toEqual([]);
+
+    // An unfinished upload the owner gives up (tus termination: @tus/s3-store aborts the multipart upload and deletes
+    // its objects with DeleteObjects, which this service takes only with Content-MD5).
+    const given = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': '10000', 'upload-metadata': meta({ requestId, filename: 'later.mp4' }) } });
+    const id = given.headers.get('location')!.split('/').at(-1)!;
+    expect(await listKeys('uploads/')).toEqual([`uploads/${id}.info`]);
+    const terminated = await fetch(`${base}${given.headers.get('location')}`, { method: 'DELETE', headers: tusHeaders() });
+    expect(terminated.status, await terminated.clone().text()).toBe(204);
+    expect(await listKeys('uploads/')).toEqual([]);
   }, 60_000);
 
   it('never writes over a stored object', async () => {
