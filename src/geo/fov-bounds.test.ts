@@ -1,10 +1,12 @@
 // The trig-free bounds in fov.ts settle most wedge-edge tests without trigonometry; they must never change an
 // answer. This compares the predicate with the plain computation it replaced (kept below, verbatim in substance),
-// field for field and bit for bit, on circles sized to end within a hair of the wedge's edge.
+// field for field and bit for bit, on circles sized to end within a hair of the wedge's edge. It uses the same
+// trigonometry (trig.ts, tested against the engine's on its own), so that only the bounds are under test.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BOUNDARY_TOLERANCE_M, relateWedgeToCircle, type CameraFieldOfView, type IncidentArea, type WedgeRelation } from './fov.js';
 import { EARTH_RADIUS_M, angleDifferenceDeg, destinationPoint } from './sphere.js';
+import { atan2Of, haversineAngleRad, sinOf } from './trig.js';
 
 const RAD = Math.PI / 180;
 const DEG = 180 / Math.PI;
@@ -17,21 +19,21 @@ function plainRelation(c: CameraFieldOfView, area: IncidentArea): WedgeRelation 
   let dLngDeg = area.lng - c.lng;
   if (dLngDeg > 180) dLngDeg -= 360;
   else if (dLngDeg < -180) dLngDeg += 360;
-  const sHalfLat = Math.sin((area.lat - c.lat) * RAD * 0.5);
-  const sHalfLng = Math.sin(dLngDeg * RAD * 0.5);
+  const sHalfLat = sinOf((area.lat - c.lat) * RAD * 0.5);
+  const sHalfLng = sinOf(dLngDeg * RAD * 0.5);
   const sinDLat = 2 * sHalfLat * Math.sqrt(1 - sHalfLat * sHalfLat);
   const cosDLat = 1 - 2 * sHalfLat * sHalfLat;
   const sinPhi = sinLat * cosDLat - cosLat * sinDLat;
   const cosPhi = Math.max(0, cosLat * cosDLat + sinLat * sinDLat);
   const h = sHalfLat * sHalfLat + cosPhi * cosLat * sHalfLng * sHalfLng;
-  const dRad = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
+  const dRad = haversineAngleRad(h);
   const distM = dRad * EARTH_RADIUS_M;
   const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
   if (distM > c.rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
   if (distM === 0) return { intersects: true, distanceM: 0, facesArea: true, offAxisDeg: 0 };
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
   const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
-  const bearingToCentreRad = Math.atan2(sinDLng * cosLat, cosPhi * sinLat - sinPhi * cosLat * cosDLng);
+  const bearingToCentreRad = atan2Of(sinDLng * cosLat, cosPhi * sinLat - sinPhi * cosLat * cosDLng);
   const offAxisDeg = Math.abs(angleDifferenceDeg(c.bearingDeg, bearingToCentreRad * DEG));
   const halfFovDeg = c.fovDeg / 2;
   if (c.fovDeg >= 360 || offAxisDeg <= halfFovDeg) return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };

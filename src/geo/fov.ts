@@ -12,6 +12,7 @@
 //      checking: the cross-track / along-track distance from A to that great-circle segment C→E.
 
 import { EARTH_RADIUS_M, angleDifferenceDeg, type LatLng } from './sphere.js';
+import { atan2Of, haversineAngleRad, sinOf } from './trig.js';
 
 /**
  * Slack on every metric comparison, in metres: a point computed to lie exactly on a wedge edge or on the range
@@ -21,7 +22,6 @@ import { EARTH_RADIUS_M, angleDifferenceDeg, type LatLng } from './sphere.js';
 export const BOUNDARY_TOLERANCE_M = 1e-3;
 
 const RAD = Math.PI / 180;
-const DEG = 180 / Math.PI;
 const HALF_PI = Math.PI / 2;
 
 export interface CameraFieldOfView extends LatLng {
@@ -53,11 +53,22 @@ export interface WedgeRelation {
 export interface PreparedArea extends IncidentArea {
   readonly sinLat: number;
   readonly cosLat: number;
+  /** The same for `relateWedgeAt`, at the AREA_* positions. */
+  readonly fields: Float64Array;
 }
+
+/** Where `PreparedArea.fields` holds the centre (degrees), its latitude's sine and cosine, and the uncertainty (metres). */
+export const AREA_LAT = 0;
+export const AREA_LNG = 1;
+export const AREA_SIN_LAT = 2;
+export const AREA_COS_LAT = 3;
+export const AREA_ACCURACY_M = 4;
 
 export function prepareArea(area: IncidentArea): PreparedArea {
   const phi = area.lat * RAD;
-  return { lat: area.lat, lng: area.lng, accuracyM: area.accuracyM, sinLat: Math.sin(phi), cosLat: Math.cos(phi) };
+  const sinLat = Math.sin(phi);
+  const cosLat = Math.cos(phi);
+  return { lat: area.lat, lng: area.lng, accuracyM: area.accuracyM, sinLat, cosLat, fields: Float64Array.of(area.lat, area.lng, sinLat, cosLat, area.accuracyM) };
 }
 
 /** The full relation between a camera's wedge and an incident circle; the one predicate the index and tests share. */
@@ -75,13 +86,19 @@ export type WedgeRelationCode = typeof NO_INTERSECTION | typeof FACES_AREA | typ
 export const OUT_DISTANCE_M = 0;
 export const OUT_OFF_AXIS_DEG = 1;
 
+/** Where a camera's fields sit for `relateWedgeAt`: lat, lng and range at `p` + …, bearing and fov at `v` + … */
+export const CAM_LAT = 0;
+export const CAM_LNG = 1;
+export const CAM_RANGE_M = 2;
+export const CAM_BEARING_DEG = 0;
+export const CAM_FOV_DEG = 1;
+
+/** Scratch for the field and object forms below (synchronous, so one buffer serves every call). */
+const CAMERA = new Float64Array(5);
+
 /**
  * `relateWedgeToCircle` from the camera's fields, writing `distanceM` and `offAxisDeg` into `out` (see OUT_*) and
- * returning whether the wedge meets the circle and how, so that the index can test hundreds of cameras a query
- * without allocating a relation object for each (the one predicate: `relateWedgeFieldsToCircle` is this).
- * Distance (haversine) and bearing share their trigonometry: two sines of half-differences (the camera's own
- * sin/cos of latitude follow from them and the area's by the difference formulas) and two atan2, where computing
- * them separately costs ten sin/cos and two atan2; at hundreds of cameras per incident that is most of the query.
+ * returning whether the wedge meets the circle and how (the one predicate: it is `relateWedgeAt`).
  */
 export function relateWedgeFieldsInto(
   lat: number,
@@ -92,52 +109,75 @@ export function relateWedgeFieldsInto(
   area: PreparedArea,
   out: Float64Array,
 ): WedgeRelationCode {
-  let dLngDeg = area.lng - lng;
+  const c = CAMERA;
+  c[CAM_LAT] = lat;
+  c[CAM_LNG] = lng;
+  c[CAM_RANGE_M] = rangeM;
+  c[3 + CAM_BEARING_DEG] = bearingDeg;
+  c[3 + CAM_FOV_DEG] = fovDeg;
+  return relateWedgeAt(c, 0, c, 3, area.fields, out);
+}
+
+/**
+ * The relation of the camera whose fields are at `place[p + CAM_*]` and `view[v + CAM_*]` to the area's `fields`,
+ * as `relateWedgeFieldsInto`; the index calls it on its own arrays, so that a test of hundreds of cameras per
+ * incident neither allocates nor boxes a number.
+ * Distance (haversine) and bearing share their trigonometry: two sines of half-differences (the camera's own
+ * sin/cos of latitude follow from them and the area's by the difference formulas), the haversine's angle and one
+ * atan2, where computing them separately costs ten sin/cos and two atan2. At city scale every one of those is a
+ * short series (trig.ts), not a call into the engine's libm: at hundreds of cameras per incident that was most of
+ * the query.
+ */
+export function relateWedgeAt(place: Float64Array, p: number, view: Float64Array, v: number, area: Float64Array, out: Float64Array): WedgeRelationCode {
+  // Literal offsets and constants throughout (see CAM_*, AREA_*, OUT_*; 0.001 is BOUNDARY_TOLERANCE_M): in optimised
+  // code a module constant is a load from the module's context and a check, on every call.
+  const lat = place[p]!;
+  const lng = place[p + 1]!;
+  const rangeM = place[p + 2]!;
+  const latA = area[0]!;
+  const sinLatA = area[2]!;
+  const cosLatA = area[3]!;
+  let dLngDeg = area[1]! - lng;
   // Within ±180° the half-angles are within ±90°, so their cosines are the non-negative roots below.
   if (dLngDeg > 180) dLngDeg -= 360;
   else if (dLngDeg < -180) dLngDeg += 360;
-  const sinLatA = area.sinLat;
-  const cosLatA = area.cosLat;
-  const sHalfLat = Math.sin((area.lat - lat) * RAD * 0.5);
-  const sHalfLng = Math.sin(dLngDeg * RAD * 0.5);
+  // π/360 (half a degree in radians), and below the Earth's radius and 180/π.
+  const sHalfLat = sinOf((latA - lat) * 0.008726646259971648);
+  const sHalfLng = sinOf(dLngDeg * 0.008726646259971648);
   const sinDLat = 2 * sHalfLat * Math.sqrt(1 - sHalfLat * sHalfLat);
   const cosDLat = 1 - 2 * sHalfLat * sHalfLat;
   // φ = φA − Δφ.
   const sinPhi = sinLatA * cosDLat - cosLatA * sinDLat;
   const cosPhi = Math.max(0, cosLatA * cosDLat + sinLatA * sinDLat); // ≥ 0 even at a pole
   const h = sHalfLat * sHalfLat + cosPhi * cosLatA * sHalfLng * sHalfLng;
-  const dRad = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(Math.max(0, 1 - h)));
-  const distM = dRad * EARTH_RADIUS_M;
-  const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-  if (distM > rangeM + reachM || distM === 0) return beyondRangeOrAtApex(distM, out);
-  out[OUT_DISTANCE_M] = distM;
-  const offAxisDeg = offAxisDegOf(bearingDeg, sHalfLng, sinPhi, cosPhi, sinLatA, cosLatA);
-  out[OUT_OFF_AXIS_DEG] = offAxisDeg;
-  if (fovDeg >= 360 || offAxisDeg <= fovDeg / 2) return FACES_AREA;
-  if (distM <= reachM) return GRAZES_AREA;
-  return edgeMeetsCircle(dRad, offAxisDeg, fovDeg, rangeM, reachM);
-}
-
-/** The angle between the camera's bearing and the initial bearing to A, degrees, from the distance's terms. */
-function offAxisDegOf(bearingDeg: number, sHalfLng: number, sinPhi: number, cosPhi: number, sinLatA: number, cosLatA: number): number {
+  const dRad = haversineAngleRad(h);
+  const distM = dRad * 6_371_008.8;
+  const reachM = area[4]! + 0.001;
+  out[0] = distM;
+  if (distM > rangeM + reachM) {
+    out[1] = 180;
+    return 0; // NO_INTERSECTION
+  }
+  if (distM === 0) return atApex(out);
+  // The angle between the camera's bearing and the initial bearing to A.
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
   const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
-  const bearingToCentreRad = Math.atan2(sinDLng * cosLatA, cosPhi * sinLatA - sinPhi * cosLatA * cosDLng);
-  return Math.abs(angleDifferenceDeg(bearingDeg, bearingToCentreRad * DEG));
+  const bearingToCentreDeg = atan2Of(sinDLng * cosLatA, cosPhi * sinLatA - sinPhi * cosLatA * cosDLng) * 57.29577951308232;
+  const offAxisDeg = Math.abs(angleDifferenceDeg(view[v]!, bearingToCentreDeg));
+  out[1] = offAxisDeg;
+  const fovDeg = view[v + 1]!;
+  if (fovDeg >= 360 || offAxisDeg <= fovDeg / 2) return 1; // FACES_AREA
+  if (distM <= reachM) return 2; // GRAZES_AREA
+  return edgeMeetsCircle(dRad, offAxisDeg, fovDeg, rangeM, reachM);
 }
 
 // The rarer outcomes are separate functions, which keeps the common path small enough for the optimising
 // compiler to inline into the index's scan.
 
-function beyondRangeOrAtApex(distM: number, out: Float64Array): WedgeRelationCode {
-  if (distM === 0) {
-    out[OUT_DISTANCE_M] = 0;
-    out[OUT_OFF_AXIS_DEG] = 0;
-    return FACES_AREA;
-  }
-  out[OUT_DISTANCE_M] = distM;
-  out[OUT_OFF_AXIS_DEG] = 180;
-  return NO_INTERSECTION;
+function atApex(out: Float64Array): WedgeRelationCode {
+  out[OUT_DISTANCE_M] = 0;
+  out[OUT_OFF_AXIS_DEG] = 0;
+  return FACES_AREA;
 }
 
 /** Case 3 of the header: the centre is outside the wedge angle and beyond the circle's reach of the apex. */
@@ -156,7 +196,7 @@ function edgeMeetsCircle(dRad: number, offAxisDeg: number, fovDeg: number, range
   return edgeDistM <= reachM ? GRAZES_AREA : NO_INTERSECTION;
 }
 
-/** Scratch for the object-returning forms below (synchronous, so one buffer serves every call). */
+/** Scratch for the object-returning forms below. */
 const RELATION = new Float64Array(2);
 
 /** `relateWedgeToCircle` from the camera's fields, for callers that keep them in typed arrays. */
@@ -212,6 +252,13 @@ export function matchWedgeFieldsInto(
 ): WedgeRelationCode {
   const code = relateWedgeFieldsInto(lat, lng, bearingDeg, fovDeg, rangeM, area, out);
   if (code === NO_INTERSECTION || out[OUT_DISTANCE_M]! - area.accuracyM > searchRadiusM + BOUNDARY_TOLERANCE_M) return NO_INTERSECTION;
+  return code;
+}
+
+/** `matchWedgeFieldsInto` for the camera at `place[p + CAM_*]`, `view[v + CAM_*]`, as `relateWedgeAt` takes it. */
+export function matchWedgeAt(place: Float64Array, p: number, view: Float64Array, v: number, area: Float64Array, searchRadiusM: number, out: Float64Array): WedgeRelationCode {
+  const code = relateWedgeAt(place, p, view, v, area, out);
+  if (code === 0 || out[0]! - area[4]! > searchRadiusM + 0.001) return 0; // NO_INTERSECTION; OUT_DISTANCE_M, AREA_ACCURACY_M, BOUNDARY_TOLERANCE_M
   return code;
 }
 

@@ -155,18 +155,22 @@ export function boundingBoxesAround(center: LatLng, radiusM: number): LngLatBox[
  * test never rejects a point within D, and at city scale keeps only a sliver (~1e-4 relative) beyond it.
  */
 export class DistanceLowerBound {
-  readonly #lat0: number;
-  readonly #lng0: number;
-  readonly #cosMinSq: number;
+  // Public so that a scan can copy them into locals (the index's does, with `flatSq` and `limitSq` written out).
+  readonly lat0: number;
+  readonly lng0: number;
+  readonly cosMinSq: number;
+  /** `limitSq(d)` is (d + 1e-6)² × this: a micrometre plus 1e-9 relative absorb rounding here and in any float64
+   * distance the survivors go on to (coordinates alone are only exact to ~1e-9 m). */
+  static readonly LIMIT_SCALE = DEG_PER_M * DEG_PER_M * (1 + 1e-9);
 
   /** `boxes` must contain the centre and every point that will be tested (e.g. from `boundingBoxesAround`). */
   constructor(center: LatLng, boxes: readonly LngLatBox[]) {
     let maxAbsLat = Math.abs(center.lat);
     for (const b of boxes) maxAbsLat = Math.max(maxAbsLat, Math.abs(b.minLat), Math.abs(b.maxLat));
     const cosMin = maxAbsLat >= 90 ? 0 : Math.max(0, Math.cos(maxAbsLat * RAD) * (1 - 1e-12));
-    this.#lat0 = center.lat;
-    this.#lng0 = center.lng;
-    this.#cosMinSq = cosMin * cosMin;
+    this.lat0 = center.lat;
+    this.lng0 = center.lng;
+    this.cosMinSq = cosMin * cosMin;
   }
 
   /** True only when the great-circle distance to (lat, lng) exceeds `distanceM`; never for a point within it. */
@@ -176,17 +180,15 @@ export class DistanceLowerBound {
 
   /** The flat measure of (lat, lng): `isCertainlyFartherThan` is `flatSq(lat, lng) > limitSq(distanceM)`. */
   flatSq(lat: number, lng: number): number {
-    let dLng = Math.abs(lng - this.#lng0);
+    let dLng = Math.abs(lng - this.lng0);
     if (dLng > 180) dLng = 360 - dLng;
-    const dLat = lat - this.#lat0;
-    return dLat * dLat + this.#cosMinSq * dLng * dLng;
+    const dLat = lat - this.lat0;
+    return dLat * dLat + this.cosMinSq * dLng * dLng;
   }
 
   limitSq(distanceM: number): number {
-    // A micrometre plus 1e-9 relative absorbs rounding here and in any float64 distance the survivors go on to
-    // (coordinates alone are only exact to ~1e-9 m).
-    const limitDeg = (distanceM + 1e-6) * DEG_PER_M;
-    return limitDeg * limitDeg * (1 + 1e-9);
+    const d = distanceM + 1e-6;
+    return d * d * DistanceLowerBound.LIMIT_SCALE;
   }
 }
 

@@ -14,10 +14,10 @@
 // the point and the range class are in place.
 
 import type { CameraForIndex } from './camera-types.js';
-import { BOUNDARY_TOLERANCE_M, NO_INTERSECTION, OUT_DISTANCE_M, OUT_OFF_AXIS_DEG, FACES_AREA, matchWedgeFieldsInto, type PreparedArea } from './fov.js';
+import { BOUNDARY_TOLERANCE_M, CAM_BEARING_DEG, CAM_FOV_DEG, CAM_LAT, CAM_LNG, CAM_RANGE_M, FACES_AREA, NO_INTERSECTION, matchWedgeAt, type PreparedArea } from './fov.js';
 import { sortDescending, type MatchBuffer } from './match-buffer.js';
 import { TIER_WEIGHT, usefulnessScoreOf, type CameraTier } from './ranking.js';
-import { EARTH_RADIUS_M, boundingBoxesAround, type DistanceLowerBound } from './sphere.js';
+import { DistanceLowerBound, EARTH_RADIUS_M, boundingBoxesAround } from './sphere.js';
 
 /** Upper range limits of the classes, metres; a camera goes to the first class whose limit reaches its range. */
 const RANGE_CLASS_LIMITS_M = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, Infinity];
@@ -65,13 +65,13 @@ function occupiedCells(members: Uint32Array, lat: Float64Array, lng: Float64Arra
 
 /** `place` holds per slot, at PLACE·slot + … : */
 const PLACE = 3;
-const LAT = 0;
-const LNG = 1;
-const RANGE = 2;
+const LAT = CAM_LAT;
+const LNG = CAM_LNG;
+const RANGE = CAM_RANGE_M;
 /** `view` holds per slot, at VIEW·slot + … : */
 const VIEW = 2;
-const BEARING = 0;
-const FOV = 1;
+const BEARING = CAM_BEARING_DEG;
+const FOV = CAM_FOV_DEG;
 
 const TIER_CODES: readonly CameraTier[] = ['registered', 'integrated', 'city'];
 const TIER_WEIGHTS = Float64Array.from(TIER_CODES, (t) => TIER_WEIGHT[t]);
@@ -112,6 +112,8 @@ class SlotRuns {
 export class StaticCameras<T extends CameraForIndex> {
   tombstones = 0;
   readonly #slotRuns = new SlotRuns();
+  /** A query's numbers for the scan (see collectMatches). */
+  readonly #query = new Float64Array(6);
 
   private constructor(
     readonly classes: readonly RangeClass[],
@@ -298,23 +300,43 @@ export class StaticCameras<T extends CameraForIndex> {
       touched += tier[from]!;
     }
     if (touched === -1) return; // never: keeps the touches from being optimised away
-    for (let k = 0; k < runs.length; k += 2) {
-      const to = runs.data[k + 1]!;
-      for (let s = runs.data[k]!; s < to; s++) {
-        const p = PLACE * s;
-        const lat = place[p + LAT]!;
-        const lng = place[p + LNG]!;
-        const rangeM = place[p + RANGE]!;
+    // `bound.flatSq(lat, lng) <= bound.limitSq(min(rangeM, searchRadiusM) + slackM)`, written out over locals: in
+    // the loop, every field of an object, and every module constant, is a load and a check, at thousands of slots
+    // a query. Held in a Float64Array, the query's numbers stay raw doubles (a field or parameter may be a small
+    // integer, and mixing the two makes the compiler box numbers inside the loop).
+    const q = this.#query;
+    q[0] = bound.lat0;
+    q[1] = bound.lng0;
+    q[2] = bound.cosMinSq;
+    q[3] = DistanceLowerBound.LIMIT_SCALE;
+    q[4] = slackM + 1e-6;
+    q[5] = searchRadiusM;
+    const lat0 = q[0]!;
+    const lng0 = q[1]!;
+    const cosMinSq = q[2]!;
+    const limitScale = q[3]!;
+    const slackLimitM = q[4]!;
+    const radiusM = q[5]!;
+    const areaFields = area.fields;
+    const runData = runs.data;
+    const runEnd = runs.length;
+    for (let k = 0; k < runEnd; k += 2) {
+      const to = runData[k + 1]!;
+      // Literal offsets (PLACE = 3: LAT, LNG, RANGE; VIEW = 2: BEARING, FOV) for the same reason.
+      for (let s = runData[k]!, p = 3 * s; s < to; s++, p += 3) {
+        const dLat = place[p]! - lat0;
+        let dLng = Math.abs(place[p + 1]! - lng0);
+        const rangeM = place[p + 2]!;
+        if (dLng > 180) dLng = 360 - dLng;
+        const limitM = (rangeM < radiusM ? rangeM : radiusM) + slackLimitM;
         // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
-        if (!(bound.flatSq(lat, lng) <= bound.limitSq(Math.min(rangeM, searchRadiusM) + slackM))) continue;
-        const v = VIEW * s;
-        const fovDeg = view[v + FOV]!;
-        const code = matchWedgeFieldsInto(lat, lng, view[v + BEARING]!, fovDeg, rangeM, area, searchRadiusM, relation);
+        if (!(dLat * dLat + cosMinSq * dLng * dLng <= limitM * limitM * limitScale)) continue;
+        const code = matchWedgeAt(place, p, view, 2 * s, areaFields, radiusM, relation);
         if (code === NO_INTERSECTION) continue;
-        const distanceM = relation[OUT_DISTANCE_M]!;
-        const offAxisDeg = relation[OUT_OFF_AXIS_DEG]!;
+        const distanceM = relation[0]!; // OUT_DISTANCE_M
+        const offAxisDeg = relation[1]!; // OUT_OFF_AXIS_DEG
         const faces = code === FACES_AREA;
-        out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, fovDeg, TIER_WEIGHTS[tier[s]!]!));
+        out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, view[2 * s + 1]!, TIER_WEIGHTS[tier[s]!]!));
       }
     }
   }
