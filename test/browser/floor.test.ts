@@ -88,7 +88,9 @@ async function seen(page: Page): Promise<{ list?: number; map?: number }> {
 }
 
 /** Resolves once the map has drawn everything it was given (a floor at rest). */
+/** Waits until the page has made its map (after a navigation MapLibre loads first), then for it to be idle. */
 async function mapIdle(page: Page): Promise<void> {
+  await page.waitForFunction(`Boolean(${MAP})`);
   await page.evaluate(`new Promise((resolve) => { const map = ${MAP}; map.once('idle', resolve); map.triggerRepaint(); })`);
 }
 
@@ -372,6 +374,7 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     expect(await page.getByLabel('Priority', { exact: true }).inputValue()).toBe('2');
     expect(await search.inputValue()).toBe('I-2026-000123');
     await expect.poll(() => rows.count()).toBe(1);
+    await page.waitForFunction(`Boolean(${MAP})`);
     const centre = (await page.evaluate(`(() => { const map = ${MAP}; return { ...map.getCenter(), zoom: map.getZoom() }; })()`)) as { lat: number; lng: number; zoom: number };
     expect(centre.lat).toBeCloseTo(38.90003, 4);
     expect(centre.lng).toBeCloseTo(-77.02998, 4);
