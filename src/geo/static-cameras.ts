@@ -285,7 +285,7 @@ export class StaticCameras<T extends CameraForIndex> {
    */
   collectMatches(area: PreparedArea, searchRadiusM: number, bound: DistanceLowerBound, out: MatchBuffer, relation: Float64Array): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-    const { place, view, tier } = this;
+    const { place, view, tier, records } = this;
     // First every run of slots the query boxes cover, then a touch of the first cache lines of each run, then
     // the scan. The touches are independent loads, so the processor fetches those lines all at once instead of
     // stalling on each in turn between stretches of trigonometry; once a run is being read, the hardware
@@ -332,7 +332,8 @@ export class StaticCameras<T extends CameraForIndex> {
         // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
         if (!(dLat * dLat + cosMinSq * dLng * dLng <= limitM * limitM * limitScale)) continue;
         const code = matchWedgeAt(place, p, view, 2 * s, areaFields, radiusM, relation);
-        if (code === NO_INTERSECTION) continue;
+        // A match's record is read when the answer is built; asking for it now lets its cache miss overlap the scan.
+        if (code === NO_INTERSECTION || records[s] === undefined) continue;
         const distanceM = relation[0]!; // OUT_DISTANCE_M
         const offAxisDeg = relation[1]!; // OUT_OFF_AXIS_DEG
         const faces = code === FACES_AREA;
