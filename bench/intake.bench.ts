@@ -89,7 +89,7 @@ async function run(label: string, database: Database) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/v1/incidents`;
   const key = (await ctx.staff.createApiKey({ agencyName: 'Bench', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
-  const feed = new DemoFeed(ctx.incidents, ctx.cameras, ctx.serviceArea, CLI_ACTOR);
+  const feed = new DemoFeed(ctx.cameras, ctx.serviceArea);
 
   async function phase(rate: number, seconds: number) {
     const latencies: number[] = [];

@@ -1,4 +1,6 @@
 // The `watchfloor` command line: serve, demo, migrate, user add, apikey add, audit verify …
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createContext, type AppContext } from './context.js';
@@ -15,7 +17,9 @@ import { DemoFeed } from './incidents/demo-feed.js';
 import { DemoResponder, demoClipDir } from './demo/demo-responder.js';
 import { findAgencyByName } from './staff/staff.repository.js';
 import { AppError } from './errors.js';
-import { decodeIncidentFile, replaySchedule } from './incidents/incident-files.js';
+import { decodeIncidentFile } from './incidents/incident-files.js';
+import { FeedReplayer } from './incidents/feed-replayer.js';
+import { writeDemoCrimeFile } from './demo/demo-crime-file.js';
 
 /** Runs a command that needs the database; closes it afterwards. */
 async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<T>, config: Config = loadConfig()): Promise<T> {
@@ -25,6 +29,12 @@ async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<
   } finally {
     await ctx.close();
   }
+}
+
+/** A path as a person would type it from here: relative below the working folder, absolute elsewhere. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
 }
 
 const program = new Command('watchfloor').description('Real-time crime center and community camera program').showHelpAfterError();
@@ -42,8 +52,13 @@ program
 
 program
   .command('demo')
-  .description('start the server with demo accounts (and demo data) and print how to sign in')
-  .action(async () => {
+  .description('start the server with demo accounts (and demo data), play an incident feed, and print how to sign in')
+  .option('--feed <file>', "an incident file to play as the live feed (a city's crime CSV, TSV or GeoJSON); default: a day the demo writes in Open Data DC's layout")
+  .option('--speed <n>', 'how many times faster than recorded the feed plays', '15')
+  .action(async (opts: { feed?: string; speed: string }) => {
+    const speed = Number(opts.speed);
+    if (!(speed > 0 && Number.isFinite(speed))) fail('--speed must be a positive number');
+    if (opts.feed && !fs.existsSync(opts.feed)) fail(`no file ${opts.feed}`);
     const started = performance.now();
     // The demo city asks for footage at once for serious crimes, at any hour (its owners are synthetic);
     // the environment still wins.
@@ -60,14 +75,32 @@ program
     stopOnSignals(server);
     new DemoResponder(ctx.database.db, ctx.evidence, ctx.clock, ctx.log, { workDir: demoClipDir(config.dataDir) }).start();
     const demoAgency = await findAgencyByName(ctx.database.db, DEMO_AGENCY);
-    new DemoFeed(ctx.incidents, ctx.cameras, ctx.serviceArea, { actorType: 'system', actorName: 'demo feed', agencyId: demoAgency?.id ?? null }).start();
+    const actor = { actorType: 'system' as const, actorName: 'demo feed', agencyId: demoAgency?.id ?? null };
+    // The live feed is a crime file played back: the one given, or a day the demo writes now.
+    const feedFile = opts.feed ?? path.join(config.dataDir, 'demo', 'crime-incidents.csv');
+    if (!opts.feed) {
+      const hour = new Date();
+      hour.setUTCMinutes(0, 0, 0);
+      writeDemoCrimeFile(feedFile, new DemoFeed(ctx.cameras, ctx.serviceArea), { endMs: hour.getTime(), count: 1440, random: Math.random });
+    }
+    const decoded = decodeIncidentFile(fs.readFileSync(feedFile, 'utf8'), feedFile);
+    const playable = decoded.rows.flatMap((r) => (r.incident ? [r.incident] : []));
+    if (playable.length === 0) fail(`no incident in ${feedFile} could be read: ${[...decoded.fileErrors, ...decoded.rows.flatMap((r) => r.errors)].slice(0, 3).join('; ')}`);
+    const replayer = new FeedReplayer(playable, (incident) => ctx.incidents.ingest(incident, actor), {
+      speed,
+      loop: true,
+      onError: (incident, err) => ctx.log.warn({ err, externalId: incident.externalId }, 'demo feed: incident refused'),
+    });
+    replayer.start();
+    const every = playable.length > 1 ? replayer.roundMs / (playable.length - 1) / 1000 : 0;
     const ms = Math.round(performance.now() - started);
     const lines = [
       '',
       `  Watchfloor demo is running at ${server.url}   (ready in ${ms} ms; database: ${ctx.database.kind} in ${ctx.database.location})`,
       '',
       `  Cameras:     ${ctx.cameras.index.size.toLocaleString('en-US')} verified in the index${seeded ? ' (demo registry generated now)' : ''}; register one at ${server.url}/connect`,
-      `  Live feed:   a synthetic CAD incident every 4 s (source "demo-feed"), matched against the cameras;`,
+      `  Live feed:   ${shownPath(feedFile)} played at ${speed}× (${playable.length.toLocaleString('en-US')} incidents${opts.feed ? '' : ' of a day in Open Data DC\'s crime layout, written by the demo'}; one every ${every.toFixed(1)} s on average,`,
+      `               then again), matched against the cameras; another file: npm run demo -- --feed FILE --speed N`,
       `               footage is requested at once for ${config.autoRequestTypes.toLowerCase().split(',').join(', ')} (priority ${config.autoRequestMaxPriority} or higher),`,
       `               and synthetic owners answer within a minute: about half share a clip, a fifth decline`,
       `  Sign in as:  operator  (also supervisor, admin, auditor, partner)`,
@@ -152,7 +185,6 @@ importCmd
   .option('--partial', 'import the good rows even when some are rejected')
   .option('--dry-run', 'only check the file')
   .action(async (file: string, opts: { agency?: string; partial?: boolean; dryRun?: boolean }) => {
-    const fs = await import('node:fs');
     if (!fs.existsSync(file)) fail(`no file ${file}`);
     const format = /\.(geo)?json$/i.test(file) ? 'geojson' : 'csv';
     const report = await withContext('import cameras', (ctx) =>
@@ -170,7 +202,6 @@ importCmd
   .argument('<file>', '.csv, .tsv or .geojson file')
   .option('--dry-run', 'only check the file')
   .action(async (file: string, opts: { dryRun?: boolean }) => {
-    const fs = await import('node:fs');
     if (!fs.existsSync(file)) fail(`no file ${file}`);
     const decoded = decodeIncidentFile(fs.readFileSync(file, 'utf8'), file);
     for (const e of decoded.fileErrors) process.stdout.write(`file: ${e}\n`);
@@ -206,23 +237,25 @@ program
   .option('--speed <n>', 'how many times faster than recorded', '60')
   .option('--limit <n>', 'stop after this many incidents')
   .action(async (file: string, opts: { key: string; url: string; speed: string; limit?: string }) => {
-    const fs = await import('node:fs');
     if (!fs.existsSync(file)) fail(`no file ${file}`);
     const speed = Number(opts.speed);
     if (!(speed > 0)) fail('--speed must be a positive number');
     const decoded = decodeIncidentFile(fs.readFileSync(file, 'utf8'), file);
     const incidents = decoded.rows.flatMap((r) => (r.incident ? [r.incident] : [])).slice(0, opts.limit ? Number(opts.limit) : undefined);
-    const schedule = replaySchedule(incidents, speed, new Date());
-    process.stdout.write(`replaying ${schedule.length} incidents at ${speed}× into ${opts.url} (Ctrl+C stops)\n`);
-    const started = Date.now();
-    for (const [delay, inc] of schedule) {
-      const wait = started + delay - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const body = { source: inc.source, externalId: inc.externalId, type: inc.type, priority: inc.priority, occurredFrom: inc.occurredFrom, ...(inc.occurredTo ? { occurredTo: inc.occurredTo } : {}), location: inc.location ?? { address: inc.address ?? 'unknown' }, ...(inc.district ? { district: inc.district } : {}), ...(inc.ward ? { ward: inc.ward } : {}) };
-      const res = await fetch(`${opts.url}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, body: JSON.stringify(body) });
-      const answer = (await res.json()) as { matchCount?: number; detail?: string };
-      process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${inc.externalId} ${inc.type} → ${res.status}${answer.matchCount !== undefined ? `, ${answer.matchCount} cameras` : ` ${answer.detail ?? ''}`}\n`);
-    }
+    process.stdout.write(`replaying ${incidents.length} incidents at ${speed}× into ${opts.url} (Ctrl+C stops)\n`);
+    // The feed keeps its pace; a slow answer does not hold back the next incident.
+    const replayer = new FeedReplayer(
+      incidents,
+      async (inc) => {
+        const body = { source: inc.source, externalId: inc.externalId, type: inc.type, priority: inc.priority, occurredFrom: inc.occurredFrom, ...(inc.occurredTo ? { occurredTo: inc.occurredTo } : {}), location: inc.location ?? { address: inc.address ?? 'unknown' }, ...(inc.district ? { district: inc.district } : {}), ...(inc.ward ? { ward: inc.ward } : {}) };
+        const res = await fetch(`${opts.url}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key}` }, body: JSON.stringify(body) });
+        const answer = (await res.json()) as { matchCount?: number; detail?: string };
+        process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${inc.externalId} ${inc.type} → ${res.status}${answer.matchCount !== undefined ? `, ${answer.matchCount} cameras` : ` ${answer.detail ?? ''}`}\n`);
+      },
+      { speed, onError: (inc, err) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${inc.externalId} ${inc.type} → ${err instanceof Error ? err.message : String(err)}\n`) },
+    );
+    replayer.start();
+    await replayer.finished;
   });
 
 const evidenceCmd = program.command('evidence').description('evidence files');

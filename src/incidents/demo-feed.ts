@@ -1,10 +1,9 @@
-// A synthetic CAD feed for the demo and drills: incidents with DC's offense mix, mostly along the busy streets,
-// arriving every few seconds, some of them updated a little later (as real CAD incidents are).
+// Synthetic incidents for the demo and drills: DC's offense mix, mostly near registered cameras (so that the
+// matcher has work). The demo writes a day of them as a city crime file and plays it (demo-crime-file.ts).
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { ServiceArea } from '../geo/service-area.js';
 import { destinationPoint } from '../geo/sphere.js';
-import type { Actor } from '../staff/staff.service.js';
-import type { IncidentInput, IncidentService } from './incident.service.js';
+import type { IncidentInput } from './incident.service.js';
 
 /** Offense, share of incidents, priority — shares as in DC's 2024 open data. */
 const OFFENSES: [string, number, number][] = [
@@ -20,23 +19,19 @@ const OFFENSES: [string, number, number][] = [
 ];
 
 export interface DemoFeedOptions {
-  intervalMs?: number;
   random?: () => number;
   now?: () => Date;
 }
 
 export class DemoFeed {
-  #timer: NodeJS.Timeout | undefined;
   #seq = 0;
   readonly #random: () => number;
   readonly #now: () => Date;
 
   constructor(
-    private readonly incidents: IncidentService,
     private readonly cameras: CameraRegistry,
     private readonly area: ServiceArea,
-    private readonly actor: Actor,
-    private readonly opts: DemoFeedOptions = {},
+    opts: DemoFeedOptions = {},
   ) {
     this.#random = opts.random ?? Math.random;
     this.#now = opts.now ?? (() => new Date());
@@ -66,18 +61,6 @@ export class DemoFeed {
       address: this.area.contains(lat, lng) ? null : 'UNKNOWN BLOCK',
       details: { generatedBy: 'demo feed' },
     };
-  }
-
-  start(): void {
-    const interval = this.opts.intervalMs ?? 4000;
-    this.#timer = setInterval(() => {
-      void this.incidents.ingest(this.next(), this.actor).catch(() => undefined);
-    }, interval);
-    this.#timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.#timer);
   }
 
   private randomCamera() {
