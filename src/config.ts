@@ -339,6 +339,14 @@ export const CONFIG_KEYS = {
     max: 3600,
     doc: 'How often the server looks for undelivered messages, resolves the alerts of messages that went out after all, and brings snoozed alerts back.',
   },
+  cameraSilentMinutes: {
+    env: 'WATCHFLOOR_CAMERA_SILENT_MINUTES',
+    kind: 'int',
+    default: '15',
+    min: 0,
+    max: 24 * 60,
+    doc: 'A verified camera whose health feed (POST /api/v1/cameras/{id}/status) said online and has not reported for this many minutes is taken as offline and raises a camera_offline alert; 0 turns this off.',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export interface Config {
@@ -393,6 +401,7 @@ export interface Config {
   alertMaxPriority: number;
   undeliveredAlertMinutes: number;
   alertSweepSeconds: number;
+  cameraSilentMinutes: number;
 }
 
 /** Parses WATCHFLOOR_QUIET_HOURS ("21-8"). */

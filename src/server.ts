@@ -28,9 +28,11 @@ export async function startServer(ctx: AppContext, opts: { serveWeb?: boolean; h
     ctx.requests.housekeeping().catch((err: unknown) => app.log.error({ err }, 'request housekeeping failed'));
   }, opts.housekeepingMs ?? 30_000);
   housekeeping.unref();
-  // Alerts: undelivered messages to owners, alerts of messages that went out after all, snoozed alerts due back.
+  // Alerts: undelivered messages to owners, alerts of messages that went out after all, snoozed alerts due back;
+  // cameras whose health feed has gone quiet.
   const alertSweep = setInterval(() => {
     ctx.alerts.sweep().catch((err: unknown) => app.log.error({ err }, 'alert sweep failed'));
+    ctx.alerts.sweepSilentCameras().catch((err: unknown) => app.log.error({ err }, 'camera health sweep failed'));
   }, ctx.config.alertSweepSeconds * 1000);
   alertSweep.unref();
   let stopping: Promise<void> | undefined;

@@ -359,7 +359,7 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
     await relogin();
   });
 
-  it('takes camera health reports: offline raises one alert per offline spell, online resolves it', async () => {
+  it('takes camera health reports: offline raises one alert per offline spell, online resolves it; a feed gone quiet counts as offline', async () => {
     const cityCam = (await sut.ctx.database.db.execute(`select id from cameras where external_ref = 'city-cam'` as never)) as unknown as { rows: { id: string }[] };
     const cameraId = cityCam.rows[0]!.id;
     const report = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${metroKey}` }, id = cameraId) =>
@@ -381,6 +381,20 @@ describe.each(testDatabases)('the alert queue on $name', (kind) => {
     expect(downAgain.json().alert.id).not.toBe(first);
     expect((await queue('?status=all&limit=1000')).alerts.filter((a) => a.cameraId === cameraId).map((a) => a.status).sort()).toEqual(['open', 'resolved']);
     expect((await listAudit(database.db, { targetId: cameraId, action: 'camera.*' }, 10)).map((a) => a.action)).toEqual(['camera.offline', 'camera.online', 'camera.offline']);
+
+    // A feed that goes quiet: the camera said online, then nothing for longer than the limit (15 minutes).
+    expect((await report({ online: true })).statusCode).toBe(200);
+    clock.advance(14 * 60_000);
+    expect(await sut.ctx.alerts.sweepSilentCameras()).toBe(0);
+    clock.advance(2 * 60_000);
+    expect(await sut.ctx.alerts.sweepSilentCameras()).toBe(1);
+    const silent = (await queue('?status=open&limit=1000')).alerts.find((a) => a.cameraId === cameraId && a.status === 'open')!;
+    expect(silent).toMatchObject({ kind: 'camera_offline', priority: 2 });
+    expect(silent.detail).toMatch(/^no health report for 16 minutes \(the last, at \d\d:\d\d UTC, said online\)$/);
+    expect(await sut.ctx.alerts.sweepSilentCameras()).toBe(0); // once per spell
+    expect((await listAudit(database.db, { targetId: cameraId, action: 'camera.*' }, 1))[0]).toMatchObject({ action: 'camera.offline', actorName: 'camera health sweep' });
+    // Its next report settles it.
+    expect((await report({ online: true })).json()).toMatchObject({ online: true, alert: { id: silent.id, status: 'resolved' } });
 
     expect((await report({ online: 'no' })).statusCode).toBe(400);
     expect((await report({})).statusCode).toBe(400);

@@ -1,8 +1,8 @@
 // Alerts, camera health and the facts alerts are raised from: the only SQL for these tables.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../db/client.js';
-import { agencies, ALERT_KINDS, alerts, cameraHealth, evidence, footageRequestItems, footageRequests, incidents, outbox, staffUsers, type AlertKind } from '../db/schema.js';
+import { agencies, ALERT_KINDS, alerts, cameraHealth, cameras, evidence, footageRequestItems, footageRequests, incidents, outbox, staffUsers, type AlertKind } from '../db/schema.js';
 
 export type Alert = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
@@ -252,6 +252,17 @@ export async function upsertHealth(q: Queryable, row: CameraHealth): Promise<voi
     .insert(cameraHealth)
     .values(row)
     .onConflictDoUpdate({ target: cameraHealth.cameraId, set: { online: row.online, detail: row.detail, changedAt: row.changedAt, reportedAt: row.reportedAt } });
+}
+
+/** Verified cameras whose last health report said online and came before `cutoff`: their feed has gone quiet. */
+export async function silentCameras(q: Queryable, cutoff: Date, limit = 500): Promise<CameraHealth[]> {
+  return q
+    .select({ cameraId: cameraHealth.cameraId, online: cameraHealth.online, detail: cameraHealth.detail, changedAt: cameraHealth.changedAt, reportedAt: cameraHealth.reportedAt })
+    .from(cameraHealth)
+    .innerJoin(cameras, eq(cameras.id, cameraHealth.cameraId))
+    .where(and(eq(cameraHealth.online, true), lt(cameraHealth.reportedAt, cutoff), eq(cameras.status, 'verified')))
+    .orderBy(asc(cameraHealth.reportedAt))
+    .limit(limit);
 }
 
 // ---- colleagues

@@ -47,7 +47,7 @@ export class AlertService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly floor: FloorPublisher,
-    private readonly config: Pick<Config, 'alertMaxPriority' | 'undeliveredAlertMinutes'>,
+    private readonly config: Pick<Config, 'alertMaxPriority' | 'undeliveredAlertMinutes' | 'cameraSilentMinutes'>,
   ) {}
 
   /** Raises an alert inside the caller's transaction unless one with its dedupe key exists; returns the new one. */
@@ -162,36 +162,65 @@ export class AlertService {
     return this.floor.transaction(async (tx) => {
       const camera = await findCamera(tx, cameraId);
       if (!camera) throw notFound('that camera');
-      const before = await repo.findHealthForUpdate(tx, cameraId);
-      const changed = !before || before.online !== online;
-      const changedAt = changed ? now : before.changedAt;
-      await repo.upsertHealth(tx, { cameraId, online, detail, changedAt, reportedAt: now });
-      let alert: Alert | undefined;
-      if (!online) {
-        const key = `camera_offline:${cameraId}:${changedAt.getTime()}`;
-        alert = await this.raise(tx, {
-          dedupeKey: key,
-          kind: 'camera_offline',
-          title: `Camera offline: ${cameraTitle(camera)}`,
-          detail: detail ?? `reported offline by ${actor.actorName}`,
-          priority: camera.tier === 'city' ? 2 : 3,
-          agencyId: camera.agencyId,
-          cameraId,
-          createdAt: changedAt,
-        });
-        alert ??= await repo.findAlertByKey(tx, key);
-      } else {
-        for (const open of await repo.openCameraAlerts(tx, cameraId, 'camera_offline')) {
-          alert = await repo.updateAlert(tx, open.id, { status: 'resolved', resolvedAt: now, resolvedByName: 'camera back online', updatedAt: now });
-          await appendAudit(tx, { ...actor, action: 'alert.resolve', targetType: 'alert', targetId: open.id, details: { reason: 'camera back online' } }, now);
-          recordChange(tx, { kind: 'event', event: alertEvent(await this.named(tx, alert)) });
-        }
-      }
-      if (changed) {
-        await appendAudit(tx, { ...actor, action: online ? 'camera.online' : 'camera.offline', targetType: 'camera', targetId: cameraId, details: detail ? { detail } : {} }, now);
-      }
+      const { changedAt, alert } = await this.#applyHealth(tx, camera, online, detail, actor, now, now);
       return { cameraId, online, since: changedAt.toISOString(), alert: alert ? alertView(await this.named(tx, alert)) : null };
     });
+  }
+
+  /**
+   * Cameras whose health feed said online and then went quiet for WATCHFLOOR_CAMERA_SILENT_MINUTES are taken as
+   * offline (a camera that fails often stops reporting rather than says so); their next report settles it.
+   */
+  async sweepSilentCameras(): Promise<number> {
+    if (this.config.cameraSilentMinutes <= 0) return 0;
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.config.cameraSilentMinutes * 60_000);
+    return this.floor.transaction(async (tx) => {
+      let marked = 0;
+      for (const health of await repo.silentCameras(tx, cutoff)) {
+        const camera = await findCamera(tx, health.cameraId);
+        if (!camera) continue;
+        const minutes = Math.round((now.getTime() - health.reportedAt.getTime()) / 60_000);
+        const detail = `no health report for ${minutes} minutes (the last, at ${health.reportedAt.toISOString().slice(11, 16)} UTC, said online)`;
+        await this.#applyHealth(tx, camera, false, detail, { actorType: 'system', actorName: 'camera health sweep' }, now, health.reportedAt);
+        marked++;
+      }
+      return marked;
+    });
+  }
+
+  /** Records a camera's state (`reportedAt`: when it last reported), raising or resolving its offline alert. */
+  async #applyHealth(tx: Tx, camera: NonNullable<Awaited<ReturnType<typeof findCamera>>>, online: boolean, detail: string | null, actor: Actor, now: Date, reportedAt: Date): Promise<{ changedAt: Date; alert: Alert | undefined }> {
+    const cameraId = camera.id;
+    const before = await repo.findHealthForUpdate(tx, cameraId);
+    const changed = !before || before.online !== online;
+    const changedAt = changed ? now : before.changedAt;
+    await repo.upsertHealth(tx, { cameraId, online, detail, changedAt, reportedAt });
+    let alert: Alert | undefined;
+    if (!online) {
+      const key = `camera_offline:${cameraId}:${changedAt.getTime()}`;
+      alert = await this.raise(tx, {
+        dedupeKey: key,
+        kind: 'camera_offline',
+        title: `Camera offline: ${cameraTitle(camera)}`,
+        detail: detail ?? `reported offline by ${actor.actorName}`,
+        priority: camera.tier === 'city' ? 2 : 3,
+        agencyId: camera.agencyId,
+        cameraId,
+        createdAt: changedAt,
+      });
+      alert ??= await repo.findAlertByKey(tx, key);
+    } else {
+      for (const open of await repo.openCameraAlerts(tx, cameraId, 'camera_offline')) {
+        alert = await repo.updateAlert(tx, open.id, { status: 'resolved', resolvedAt: now, resolvedByName: 'camera back online', updatedAt: now });
+        await appendAudit(tx, { ...actor, action: 'alert.resolve', targetType: 'alert', targetId: open.id, details: { reason: 'camera back online' } }, now);
+        recordChange(tx, { kind: 'event', event: alertEvent(await this.named(tx, alert)) });
+      }
+    }
+    if (changed) {
+      await appendAudit(tx, { ...actor, action: online ? 'camera.online' : 'camera.offline', targetType: 'camera', targetId: cameraId, details: detail ? { detail } : {} }, now);
+    }
+    return { changedAt, alert };
   }
 
   async list(viewer: AlertViewer, opts: { status: 'open' | 'all'; mine: boolean; limit: number }): Promise<{ alerts: AlertView[]; counts: AlertCounts }> {
