@@ -32,37 +32,6 @@ export interface CameraWithOwner {
   owner: Pick<Owner, 'id' | 'name' | 'email' | 'phone' | 'language' | 'timeZone' | 'contactByEmail' | 'contactBySms' | 'withdrawnAt'> | null;
 }
 
-/** Several cameras with their owners (null for city cameras), in one query, in no particular order. */
-export async function camerasWithOwners(q: Queryable, ids: readonly string[]): Promise<CameraWithOwner[]> {
-  if (ids.length === 0) return [];
-  return q
-    .select({
-      camera: {
-        id: cameras.id,
-        ownerId: cameras.ownerId,
-        status: cameras.status,
-        label: cameras.label,
-        kind: cameras.kind,
-        address: cameras.address,
-        declinedKindsMask: cameras.declinedKindsMask,
-      },
-      owner: {
-        id: owners.id,
-        name: owners.name,
-        email: owners.email,
-        phone: owners.phone,
-        language: owners.language,
-        timeZone: owners.timeZone,
-        contactByEmail: owners.contactByEmail,
-        contactBySms: owners.contactBySms,
-        withdrawnAt: owners.withdrawnAt,
-      },
-    })
-    .from(cameras)
-    .leftJoin(owners, eq(owners.id, cameras.ownerId))
-    .where(inArray(cameras.id, [...ids]));
-}
-
 /** Owners with this email who have not withdrawn (an address can hold a home and a business registration). */
 export async function findOwnersByEmail(q: Queryable, email: string): Promise<Owner[]> {
   return q.select().from(owners).where(and(sql`lower(${owners.email}) = lower(${email})`, isNull(owners.erasedAt)));

@@ -9,14 +9,17 @@ import type { Incident } from '../incidents/incident.repository.js';
 import { incidentView } from '../incidents/incident.views.js';
 import type { Evidence } from '../evidence/evidence.repository.js';
 import { evidenceView } from '../evidence/evidence.views.js';
-import { requestsWithIncidents } from '../requests/request.repository.js';
+import { requestsWithIncidents, type RequestWithIncidents } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
 import type { EventBus, FloorEvent } from './event-bus.js';
 
 export type FloorChange =
   | { kind: 'incident'; type: 'incident.created' | 'incident.updated' | 'incident.closed'; incident: Incident; matchCount: number }
-  /** A footage request changed in any way; its view (per incident it serves) is read after the commit. */
-  | { kind: 'request'; requestId: string }
+  /**
+   * A footage request changed in any way; its view (per incident it serves) is read after the commit, unless the
+   * change gives it as committed (`committed`: a request created in the transaction, serving one incident).
+   */
+  | { kind: 'request'; requestId: string; committed?: RequestWithIncidents }
   | { kind: 'evidence'; type: 'evidence.received' | 'evidence.ready'; evidence: Evidence }
   | { kind: 'camera'; cameraId: string; status: CameraStatus }
   /** An event whose data is complete when recorded (alert.changed, incident.note). */
@@ -156,11 +159,18 @@ export class FloorPublisher {
   /** The events for a list of committed changes; request views and evidence incidents are read now. */
   async toEvents(changes: readonly FloorChange[]): Promise<FloorEvent[]> {
     const requestIds = new Set<string>();
+    const given = new Map<string, RequestWithIncidents>();
     for (const c of changes) {
-      if (c.kind === 'request') requestIds.add(c.requestId);
+      if (c.kind === 'request') {
+        if (c.committed) given.set(c.requestId, c.committed);
+        else requestIds.add(c.requestId);
+      }
       if (c.kind === 'evidence') requestIds.add(c.evidence.requestId);
     }
+    // Requests only ever given as committed need no reading back.
+    for (const id of requestIds) given.delete(id);
     const requests = new Map((await requestsWithIncidents(this.db, [...requestIds])).map((r) => [r.request.id, r]));
+    for (const [id, r] of given) requests.set(id, r);
     const events: FloorEvent[] = [];
     const seenRequests = new Set<string>();
     for (const c of changes) {

@@ -1,7 +1,7 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
 import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { insertRows } from '../db/bulk.js';
+import { insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
 import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -46,9 +46,9 @@ export async function replaceMatches(q: Queryable, incidentId: string, rows: (ty
   await insertRows(q, incidentMatches, rows);
 }
 
-/** The first list of matches of a new incident (one insert, whatever its length). */
-export async function insertMatches(q: Queryable, rows: (typeof incidentMatches.$inferInsert)[]): Promise<void> {
-  await insertRows(q, incidentMatches, rows);
+/** The first list of matches of a new incident, to insert with insertAll. */
+export function matchRows(rows: (typeof incidentMatches.$inferInsert)[]): RowsInsert {
+  return rowsInto(incidentMatches, rows);
 }
 
 export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {

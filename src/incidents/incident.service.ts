@@ -4,13 +4,14 @@
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, invalid, notFound, type ProblemField } from '../errors.js';
-import { appendAudit } from '../audit/audit.repository.js';
+import { appendAudit, chainAudit, type AuditEvent } from '../audit/audit.repository.js';
+import { insertAll, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { ServiceArea } from '../geo/service-area.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { Actor } from '../staff/staff.service.js';
 import * as repo from './incident.repository.js';
-import type { RequestService } from '../requests/request.service.js';
+import type { RequestAsk, RequestService } from '../requests/request.service.js';
 import type { Incident } from './incident.repository.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import type { AlertService } from '../alerts/alert.service.js';
@@ -110,19 +111,22 @@ export class IncidentService {
     return this.#autoTypes.has(incident.type.toUpperCase()) && incident.priority <= this.config.autoRequestMaxPriority;
   }
 
-  private async autoRequest(tx: Tx, incident: Incident, matchedCameraIds: readonly string[]): Promise<number> {
-    if (matchedCameraIds.length === 0 || !this.wantsAutoRequest(incident)) return 0;
-    const outcomes = await this.requests.requestInTx(
-      tx,
-      {
+  /** What the auto-request rule asks for an incident, and as whom. */
+  private autoAsk(incident: Incident): { ask: RequestAsk; actor: Actor } {
+    return {
+      ask: {
         incidentId: incident.id,
         purposeCode: 'criminal-investigation',
         reason: `A ${incident.type.toLowerCase()} was reported near your camera; its recording may help the investigation.`,
       },
-      { actorType: 'system', actorName: `rule: auto-request ${incident.type}`, agencyId: incident.agencyId },
-      'rule',
-      { incident, matchedCameraIds },
-    );
+      actor: { actorType: 'system', actorName: `rule: auto-request ${incident.type}`, agencyId: incident.agencyId },
+    };
+  }
+
+  private async autoRequest(tx: Tx, incident: Incident, matchedCameraIds: readonly string[]): Promise<number> {
+    if (matchedCameraIds.length === 0 || !this.wantsAutoRequest(incident)) return 0;
+    const { ask, actor } = this.autoAsk(incident);
+    const outcomes = await this.requests.requestInTx(tx, ask, actor, 'rule', { incident, matchedCameraIds });
     return outcomes.filter((o) => o.outcome !== 'skipped').length;
   }
 
@@ -140,12 +144,22 @@ export class IncidentService {
         updatedAt: now,
       });
       if (inserted) {
-        const matched = await this.match(tx, inserted, now, true);
+        // The matches, the auto-requested footage (requests, links, messages, items) and every audit entry go in
+        // one statement at the end.
+        const { cameraIds: matched, rows } = this.rank(inserted, now);
         const matchCount = matched.length;
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
         await this.alerts?.incidentArrived(tx, inserted, matchCount);
-        await this.autoRequest(tx, inserted, matched);
-        await appendAudit(tx, { ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } }, now);
+        let inserts: RowsInsert[] = [repo.matchRows(rows)];
+        const audits: AuditEvent[] = [];
+        if (matched.length > 0 && this.wantsAutoRequest(inserted)) {
+          const { ask, actor: rule } = this.autoAsk(inserted);
+          const plan = await this.requests.planInTx(tx, ask, rule, 'rule', { incident: inserted, matchedCameraIds: matched }, this.clock.now());
+          inserts = inserts.concat(plan.inserts);
+          audits.push(...plan.audits);
+        }
+        audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } });
+        await insertAll(tx, ...inserts, await chainAudit(tx, audits, now));
         return { incident: inserted, created: true, changed: [], matchCount };
       }
       const existing = (await repo.findIncidentBySourceForUpdate(tx, input.source, input.externalId))!;
@@ -171,14 +185,10 @@ export class IncidentService {
 
   /**
    * Finds the verified cameras that could have seen the incident area and still hold footage of its start
-   * (retention reaching back to it), ranks them and stores the list with the incident; returns their ids in rank
-   * order. A new incident (`fresh`) has no earlier list to replace.
+   * (retention reaching back to it), and ranks them: their ids in rank order, and the rows that store the list.
    */
-  private async match(tx: Tx, incident: Incident, now: Date, fresh = false): Promise<string[]> {
-    if (incident.lat === null || incident.lng === null) {
-      if (!fresh) await repo.replaceMatches(tx, incident.id, []);
-      return [];
-    }
+  private rank(incident: Incident, now: Date): { cameraIds: string[]; rows: Parameters<typeof repo.matchRows>[0] } {
+    if (incident.lat === null || incident.lng === null) return { cameraIds: [], rows: [] };
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
     // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.
     const declined = kindBit(kindOfIncidentType(incident.type));
@@ -188,9 +198,14 @@ export class IncidentService {
       { accept: (c) => c.retentionDays * 86_400_000 >= ageMs && (c.declinedKindsMask & declined) === 0, limit: 200 },
     );
     const rows = matches.map((m, i) => ({ incidentId: incident.id, cameraId: m.camera.id, rank: i + 1, distanceM: m.distanceM, facesArea: m.facesArea, score: m.score, computedAt: now }));
-    if (fresh) await repo.insertMatches(tx, rows);
-    else await repo.replaceMatches(tx, incident.id, rows);
-    return rows.map((r) => r.cameraId);
+    return { cameraIds: rows.map((r) => r.cameraId), rows };
+  }
+
+  /** Matches the incident again (rank) and replaces its stored list; returns the camera ids in rank order. */
+  private async match(tx: Tx, incident: Incident, now: Date): Promise<string[]> {
+    const { cameraIds, rows } = this.rank(incident, now);
+    await repo.replaceMatches(tx, incident.id, rows);
+    return cameraIds;
   }
 
   async close(id: string, actor: Actor): Promise<Incident> {

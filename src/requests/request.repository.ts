@@ -1,35 +1,53 @@
 // Footage requests and their items: the only SQL for these tables.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
+import type { CameraWithOwner } from '../cameras/camera.repository.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { footageRequestItems, footageRequests, incidents, outbox, type RequestStatus } from '../db/schema.js';
 
 export type FootageRequest = typeof footageRequests.$inferSelect;
 export type RequestItem = typeof footageRequestItems.$inferSelect;
 
+/** The chosen cameras with their owners, and what the request policy weighs for the owners to be asked. */
+export interface AskContext {
+  cameras: CameraWithOwner[];
+  requests: Pick<FootageRequest, 'id' | 'ownerId' | 'status' | 'windowFrom' | 'windowTo' | 'createdAt'>[];
+}
+
+interface AskRow {
+  cams: { id: string; owner_id: string | null; status: CameraWithOwner['camera']['status']; label: string | null; kind: CameraWithOwner['camera']['kind']; address: string | null; mask: number; o_id: string | null; name: string | null; email: string | null; phone: string | null; language: NonNullable<CameraWithOwner['owner']>['language']; time_zone: string; by_email: boolean; by_sms: boolean; withdrawn_at: string | null }[];
+  reqs: { id: string; owner_id: string; status: RequestStatus; window_from: string; window_to: string; created_at: string }[];
+}
+
 /**
- * What the request policy weighs for several owners, in one query: their open requests and the requests made
- * since `since`. The rows are locked, in id order (concurrent askers lock in the same order and never deadlock).
+ * What a footage request reads, in one statement (one round trip): the chosen cameras with their owners (null for
+ * city cameras), in no particular order, and what the request policy weighs for the owners who would be asked (of a
+ * verified camera, not declining this kind of request: `declinedBit`): their open requests and those made since
+ * `since`. These rows are locked, in id order (concurrent askers lock in the same order and never deadlock).
  */
-export async function requestsForPolicy(
-  q: Queryable,
-  ownerIds: readonly string[],
-  since: Date,
-): Promise<Pick<FootageRequest, 'id' | 'ownerId' | 'status' | 'windowFrom' | 'windowTo' | 'createdAt'>[]> {
-  if (ownerIds.length === 0) return [];
-  return q
-    .select({
-      id: footageRequests.id,
-      ownerId: footageRequests.ownerId,
-      status: footageRequests.status,
-      windowFrom: footageRequests.windowFrom,
-      windowTo: footageRequests.windowTo,
-      createdAt: footageRequests.createdAt,
-    })
-    .from(footageRequests)
-    .where(and(inArray(footageRequests.ownerId, [...ownerIds]), or(inArray(footageRequests.status, OPEN_STATUSES), gt(footageRequests.createdAt, since))))
-    .orderBy(asc(footageRequests.id))
-    .for('update');
+export async function askContext(q: Queryable, cameraIds: readonly string[], declinedBit: number, since: Date): Promise<AskContext> {
+  if (cameraIds.length === 0) return { cameras: [], requests: [] };
+  const result = await q.execute(sql`with c as (
+      select c.id, c.owner_id, c.status, c.label, c.kind, c.address, c.declined_kinds_mask as mask, o.id as o_id, o.name, o.email, o.phone,
+        o.language, o.time_zone, o.contact_by_email as by_email, o.contact_by_sms as by_sms, o.withdrawn_at
+      from cameras c left join owners o on o.id = c.owner_id where c.id = any(${`{${cameraIds.join(',')}}`}::uuid[])),
+    r as (
+      select id, owner_id, status, window_from, window_to, created_at from footage_requests
+      where owner_id in (select o_id from c where o_id is not null and status = 'verified' and (mask & ${declinedBit}::int) = 0)
+        and (status = any(${`{${OPEN_STATUSES.join(',')}}`}::text[]) or created_at > ${since.toISOString()}::timestamptz)
+      order by id for update)
+    select (select coalesce(json_agg(c), '[]'::json) from c) as cams, (select coalesce(json_agg(r order by r.id), '[]'::json) from r) as reqs`);
+  const row = (result as unknown as { rows: AskRow[] }).rows[0]!;
+  return {
+    cameras: row.cams.map((c) => ({
+      camera: { id: c.id, ownerId: c.owner_id, status: c.status, label: c.label, kind: c.kind, address: c.address, declinedKindsMask: c.mask },
+      owner:
+        c.o_id === null
+          ? null
+          : { id: c.o_id, name: c.name, email: c.email, phone: c.phone, language: c.language, timeZone: c.time_zone, contactByEmail: c.by_email, contactBySms: c.by_sms, withdrawnAt: c.withdrawn_at === null ? null : new Date(c.withdrawn_at) },
+    })),
+    requests: row.reqs.map((r) => ({ id: r.id, ownerId: r.owner_id, status: r.status, windowFrom: new Date(r.window_from), windowTo: new Date(r.window_to), createdAt: new Date(r.created_at) })),
+  };
 }
 
 /** A request in one of these states still takes answers (and folds new asks into it). */
@@ -128,14 +146,17 @@ export async function countByStatus(q: Queryable): Promise<Record<RequestStatus,
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<RequestStatus, number>;
 }
 
+/** A request with, per incident it serves, that incident's agency and the request's cameras for it (in id order). */
+export interface RequestWithIncidents {
+  request: FootageRequest;
+  incidents: { incidentId: string; agencyId: string | null; cameraIds: string[] }[];
+}
+
 /**
  * Requests with, per incident they serve, that incident's agency and the request's cameras for it (the live
  * floor publishes one request.changed per request and incident).
  */
-export async function requestsWithIncidents(
-  q: Queryable,
-  ids: readonly string[],
-): Promise<{ request: FootageRequest; incidents: { incidentId: string; agencyId: string | null; cameraIds: string[] }[] }[]> {
+export async function requestsWithIncidents(q: Queryable, ids: readonly string[]): Promise<RequestWithIncidents[]> {
   if (ids.length === 0) return [];
   const rows = await q
     .select({ request: footageRequests, incidentId: footageRequestItems.incidentId, cameraId: footageRequestItems.cameraId, agencyId: incidents.agencyId })

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PurposeCode } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { appendAudit, chainAudit, type AuditEvent } from '../audit/audit.repository.js';
-import { insertAll } from '../db/bulk.js';
+import { insertAll, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../platform/crypto.js';
 import type { Actor } from '../staff/staff.service.js';
@@ -73,6 +73,25 @@ export class RequestService {
     known?: { incident: Incident; matchedCameraIds: readonly string[] },
   ): Promise<OwnerOutcome[]> {
     const now = this.clock.now();
+    const { outcomes, inserts, audits } = await this.planInTx(tx, ask, actor, requestedBy, known, now);
+    await insertAll(tx, ...inserts, await chainAudit(tx, audits, now));
+    return outcomes;
+  }
+
+  /**
+   * requestInTx up to its writes: the reads, the policy and the widening of merged requests' windows are done; the
+   * rows of new requests, links, messages and items (`inserts`) and the audit entries (`audits`, to be chained with
+   * chainAudit) are the caller's to insert, with insertAll, in this transaction, before it appends anything else to
+   * the audit trail. Intake adds the incident's own rows and entry, and writes them all in one statement.
+   */
+  async planInTx(
+    tx: Tx,
+    ask: RequestAsk,
+    actor: Actor,
+    requestedBy: 'staff' | 'rule',
+    known: { incident: Incident; matchedCameraIds: readonly string[] } | undefined,
+    now: Date,
+  ): Promise<{ outcomes: OwnerOutcome[]; inserts: RowsInsert[]; audits: AuditEvent[] }> {
     if (ask.reason.trim().length < 10) throw invalid('say in a sentence why the footage is needed (at least 10 characters); the owner reads it');
     const given = known?.incident.id === ask.incidentId ? known : undefined;
     const incident = given ? given.incident : await incidentRepo.findIncident(tx, ask.incidentId);
@@ -84,8 +103,11 @@ export class RequestService {
     if (notMatched.length) throw invalid(`camera(s) ${notMatched.join(', ')} did not match this incident`);
 
     // Group the chosen cameras by owner, in the order chosen; city cameras (no owner) need no request.
-    const found = new Map((await cameraRepo.camerasWithOwners(tx, chosen)).map((r) => [r.camera.id, r]));
     const declined = kindBit(kindOfIncidentType(incident.type));
+    const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+    // The cameras with their owners, and the asked owners' requests (locked), in one statement.
+    const context = await repo.askContext(tx, chosen, declined, weekAgo);
+    const found = new Map(context.cameras.map((r) => [r.camera.id, r]));
     const byOwner = new Map<string, Asked>();
     for (const id of chosen) {
       const entry = found.get(id);
@@ -95,10 +117,8 @@ export class RequestService {
       if (group) group.cams.push(entry.camera);
       else byOwner.set(entry.owner.id, { owner: entry.owner, cams: [entry.camera] });
     }
-    if (byOwner.size === 0) return [];
-    const ownerIds = [...byOwner.keys()];
-    const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
-    const theirs = await repo.requestsForPolicy(tx, ownerIds, weekAgo);
+    if (byOwner.size === 0) return { outcomes: [], inserts: [], audits: [] };
+    const theirs = context.requests;
     const openByOwner = groupBy(theirs.filter((r) => repo.OPEN_STATUSES.includes(r.status)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()), (r) => r.ownerId);
     const recentByOwner = groupBy(theirs.filter((r) => r.createdAt > weekAgo), (r) => r.ownerId);
     const window = footageWindow(incident.occurredFrom, incident.occurredTo, this.policy);
@@ -106,7 +126,7 @@ export class RequestService {
 
     const outcomes: OwnerOutcome[] = [];
     const merges: { id: string; windowFrom: Date; windowTo: Date }[] = [];
-    const created: (Asked & { row: Parameters<typeof repo.requestRows>[0][number] })[] = [];
+    const created: (Asked & { row: Omit<repo.FootageRequest, 'sentAt' | 'reminderSentAt' | 'answeredAt' | 'declineReason' | 'cancelledAt' | 'cancelReason'> })[] = [];
     const items: { requestId: string; incidentId: string; cameraId: string }[] = [];
     const audits: AuditEvent[] = [];
     for (const [ownerId, { owner, cams }] of byOwner) {
@@ -162,7 +182,14 @@ export class RequestService {
         incidentId: incident.id,
         details: { ownerId, cameras: cameraIds, requestedBy },
       });
-      recordChange(tx, { kind: 'request', requestId });
+      if (plan.kind === 'merge') recordChange(tx, { kind: 'request', requestId });
+      else {
+        // A new request serves this incident only and is not changed again in this transaction: the floor's view of
+        // it is known now, and needs no reading back after the commit.
+        const row = created[created.length - 1]!.row;
+        const request = { ...row, sentAt: null, reminderSentAt: null, answeredAt: null, declineReason: null, cancelledAt: null, cancelReason: null };
+        recordChange(tx, { kind: 'request', requestId, committed: { request, incidents: [{ incidentId: incident.id, agencyId: incident.agencyId, cameraIds: [...cameraIds].sort() }] } });
+      }
       outcomes.push({ ownerId, cameraIds, outcome: plan.kind === 'merge' ? 'merged' : 'requested', requestId, ...(plan.kind === 'new' ? { sendAfter: plan.sendAfter.toISOString() } : {}) });
     }
 
@@ -192,8 +219,7 @@ export class RequestService {
       if (owner.contactBySms && owner.phone) messages.push({ message: { ...base, idempotencyKey: `request-sms:${row.id}`, channel: 'sms', recipient: owner.phone }, notBefore: row.sendAfter });
       if (owner.email && owner.contactByEmail) messages.push({ message: { ...base, idempotencyKey: `request:${row.id}`, channel: 'email', recipient: owner.email }, notBefore: row.sendAfter });
     });
-    await insertAll(tx, repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items), await chainAudit(tx, audits, now));
-    return outcomes;
+    return { outcomes, inserts: [repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items)], audits };
   }
 
   /** Cancels the open requests that only concerned incidents now closed, and the messages not yet sent. */
