@@ -63,11 +63,17 @@ export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<
  */
 const chainEnds = new WeakMap<Tx, { seq: number; hash: string }>();
 
+const LOCK_CHAIN = sql.raw(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+const CHAIN_END = sql.raw('select seq, hash from audit_log order by seq desc limit 1');
+
 async function lockChainEnd(q: Tx): Promise<{ seq: number; hash: string }> {
   const known = chainEnds.get(q);
   if (known) return known;
-  await q.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await q.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  // Two statements: the second's snapshot is taken once the lock is held, so it sees every entry committed before.
+  // Plain text, not built per call: every audited transaction runs them.
+  await q.execute(LOCK_CHAIN);
+  const { rows } = (await q.execute(CHAIN_END)) as unknown as { rows: { seq: number | string; hash: string }[] };
+  const last = rows[0];
   return { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? GENESIS_HASH };
 }
 

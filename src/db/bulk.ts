@@ -35,19 +35,69 @@ export async function insertRows<T extends PgTable>(q: Queryable, table: T, rows
 
 /** Runs every insert given (those with rows) as one statement. */
 export async function insertAll(q: Queryable, ...inserts: RowsInsert[]): Promise<void> {
-  const parts = inserts.filter((i) => i.rows.length > 0).map(insertSql);
+  const parts = inserts.filter((i) => i.rows.length > 0).map(prepare);
   if (parts.length === 0) return;
-  const last = parts.pop()!;
-  const ctes = parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`);
-  await q.execute(ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ${last}` : last);
+  await q.execute(statement(parts, ''));
 }
 
-function insertSql({ table, rows, onConflictDoNothing }: RowsInsert): SQL {
+/**
+ * Inserts rows into a table with one statement and returns the rows inserted (all columns, as Drizzle's
+ * `.returning()` gives them); with onConflictDoNothing, those skipped are left out.
+ */
+export async function insertReturning<T extends PgTable>(q: Queryable, table: T, rows: readonly T['$inferInsert'][], opts: RowsOptions<T> = {}): Promise<T['$inferSelect'][]> {
+  if (rows.length === 0) return [];
+  const result = (await q.execute(statement([prepare(rowsInto(table, rows, opts))], ' returning *'))) as unknown as { rows: Record<string, unknown>[] };
+  const columns = Object.entries(getTableColumns(table));
+  return result.rows.map((raw) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = raw[column.name];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as T['$inferSelect'];
+  });
+}
+
+/** An insert's text before and after its one parameter (the rows as JSON), for one table and set of columns. */
+interface Shape {
+  keys: readonly string[];
+  names: readonly string[];
+  head: string;
+  tail: string;
+}
+
+/** The statement text depends only on the table, the columns given and the conflict clause: made once for each. */
+const shapes = new WeakMap<PgTable, Map<string, Shape>>();
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function shapeOf(table: PgTable, keys: readonly string[], onConflictDoNothing: readonly string[] | undefined): Shape {
+  let byKeys = shapes.get(table);
+  if (!byKeys) shapes.set(table, (byKeys = new Map()));
+  const cacheKey = `${keys.join(',')}|${onConflictDoNothing?.join(',') ?? '-'}`;
+  const known = byKeys.get(cacheKey);
+  if (known) return known;
   const columns = getTableColumns(table);
-  const first = rows[0] as Record<string, unknown>;
-  const keys = Object.keys(first).filter((k) => first[k] !== undefined);
   for (const k of keys) if (!columns[k]) throw new Error(`${getTableName(table)} has no column ${k}`);
   const names = keys.map((k) => columns[k]!.name);
+  const list = names.map(quote).join(', ');
+  const typed = keys.map((k) => `${quote(columns[k]!.name)} ${columns[k]!.getSQLType()}`).join(', ');
+  let conflict = '';
+  if (onConflictDoNothing) conflict = onConflictDoNothing.length ? ` on conflict (${onConflictDoNothing.map((k) => quote(columns[k]!.name)).join(', ')}) do nothing` : ' on conflict do nothing';
+  const shape = { keys, names, head: `insert into ${quote(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`, tail: `::jsonb) as r(${typed})${conflict}` };
+  byKeys.set(cacheKey, shape);
+  return shape;
+}
+
+/** An insert's shape and its rows as one JSON document (keyed by column name). */
+function prepare({ table, rows, onConflictDoNothing }: RowsInsert): { shape: Shape; doc: string } {
+  const first = rows[0] as Record<string, unknown>;
+  const shape = shapeOf(
+    table,
+    Object.keys(first).filter((k) => first[k] !== undefined),
+    onConflictDoNothing,
+  );
+  const { keys, names } = shape;
   const doc = rows.map((row) => {
     const r = row as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -58,13 +108,23 @@ function insertSql({ table, rows, onConflictDoNothing }: RowsInsert): SQL {
     }
     return out;
   });
-  const list = sql.join(names.map((n) => sql.identifier(n)), sql`, `);
-  const shape = sql.join(keys.map((k) => sql`${sql.identifier(columns[k]!.name)} ${sql.raw(columns[k]!.getSQLType())}`), sql`, `);
-  let conflict = sql``;
-  if (onConflictDoNothing) {
-    conflict = onConflictDoNothing.length
-      ? sql` on conflict (${sql.join(onConflictDoNothing.map((k) => sql.identifier(columns[k]!.name)), sql`, `)}) do nothing`
-      : sql` on conflict do nothing`;
-  }
-  return sql`insert into ${table} (${list}) select ${list} from jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) as r(${shape})${conflict}`;
+  return { shape, doc: JSON.stringify(doc) };
+}
+
+/**
+ * Several inserts as one statement (all but the last in WITH clauses), as plain text around one parameter each: no
+ * query building per call.
+ */
+function statement(parts: readonly { shape: Shape; doc: string }[], suffix: string): SQL {
+  // with w0 as (insert … $1 …), w1 as (insert … $2 …) insert … $3 …
+  const strings: string[] = [];
+  let text = '';
+  parts.forEach(({ shape }, i) => {
+    const last = i === parts.length - 1;
+    const opening = last ? (i > 0 ? ' ' : '') : `${i > 0 ? ', ' : 'with '}w${i} as (`;
+    strings.push(`${text}${opening}${shape.head}`);
+    text = last ? `${shape.tail}${suffix}` : `${shape.tail})`;
+  });
+  strings.push(text);
+  return sql(Object.assign(strings, { raw: strings }) as TemplateStringsArray, ...parts.map((p) => p.doc));
 }

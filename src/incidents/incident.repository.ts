@@ -1,7 +1,7 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
 import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
+import { insertReturning, insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
 import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -10,7 +10,8 @@ export type IncidentMatch = typeof incidentMatches.$inferSelect;
 
 /** Inserts unless (source, external id) exists; returns the new row or undefined. */
 export async function insertIncidentIfNew(q: Queryable, row: NewIncident): Promise<Incident | undefined> {
-  const [inserted] = await q.insert(incidents).values(row).onConflictDoNothing({ target: [incidents.source, incidents.externalId] }).returning();
+  // Every feed message comes this way: a statement whose text is made once (bulk.ts), not built per call.
+  const [inserted] = await insertReturning(q, incidents, [row], { onConflictDoNothing: ['source', 'externalId'] });
   return inserted;
 }
 
