@@ -128,14 +128,25 @@ async function run(label: string, database: Database) {
   const count = async (table: string) => ((await database.db.execute(`select count(*)::int as n from ${table}` as never)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
   const requests = await count('footage_requests');
   const messages = await count('outbox');
-  let sustained = RATE;
+  // The highest rate (of RATE × 2^k) held with p99 ≤ 100 ms: up from RATE when it holds, down from it when not.
+  const holds = (r: { p99: number; achieved: number }, rate: number) => r.p99 <= 100 && r.achieved >= rate * 0.9;
+  let sustained: number | null = holds(steady, RATE) ? RATE : null;
   const ramp: Awaited<ReturnType<typeof phase>>[] = [];
-  if (RAMP) {
+  if (RAMP && sustained !== null) {
     for (let rate = RATE * 2; rate <= 3200; rate *= 2) {
       const r = await phase(rate, 10);
       ramp.push(r);
-      if (r.p99 > 100 || r.achieved < rate * 0.9) break;
+      if (!holds(r, rate)) break;
       sustained = rate;
+    }
+  } else if (RAMP) {
+    for (let rate = RATE / 2; rate >= 3; rate /= 2) {
+      const r = await phase(rate, 10);
+      ramp.push(r);
+      if (holds(r, rate)) {
+        sustained = rate;
+        break;
+      }
     }
   }
   await app.close();
@@ -165,7 +176,7 @@ console.table(
     errors: r.steady.errors,
     'requests made': r.requests,
     'outbox rows': r.messages,
-    'sustained rate (p99 ≤ 100 ms)': RAMP ? `${r.sustained}/s` : 'not measured',
+    'sustained rate (p99 ≤ 100 ms)': RAMP ? (r.sustained === null ? 'none ≥ 3/s' : `${r.sustained}/s`) : 'not measured',
   })),
 );
 for (const r of results) if (r.ramp.length) console.log(`${r.label} ramp:`, r.ramp.map((x) => `${x.rate}/s → achieved ${x.achieved}, p99 ${x.p99.toFixed(1)} ms`).join('; '));
