@@ -12,20 +12,15 @@ import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
 import { verifyAuditChain } from '../src/audit/audit.verify.js';
-import { issueOwnerLink } from '../src/cameras/owner-links.js';
 import { ObjectExistsError } from '../src/evidence/evidence-store.js';
 import { byteRange } from '../src/evidence/evidence.routes.js';
 import { S3EvidenceStore, s3ClientConfig } from '../src/evidence/s3-evidence-store.js';
-import { CLI_ACTOR } from '../src/staff/staff.service.js';
-import { createAndSignIn, makeTestApp, TEST_SECRET_KEY, type SignedIn, type TestApp } from './support/app.js';
+import { makeTestApp, TEST_SECRET_KEY, type SignedIn, type TestApp } from './support/app.js';
 import { runCli } from './support/process.js';
 import { startS3Server, swiftAvailable, type S3TestServer } from './support/s3.js';
+import { askShopForFootage, tusMetadata } from './support/footage.js';
 
 const BUCKET = 'watchfloor-evidence';
-const CSV = `external_ref,lat,lng,kind,bearing_deg,fov_deg,range_m,retention_days,owner_email,owner_name,owner_kind
-shop-1,38.9000,-77.0300,ptz,,360,40,30,shop@example.org,Corner Shop,business
-`;
-const meta = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
 const sha256 = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** A 12.8 MB AVI (MPEG-4 part 2 of noise, not browser-playable): several S3 parts, and a playable copy to make. */
@@ -96,18 +91,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
         s3ForcePathStyle: true,
       },
     });
-    await sut.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(sut.app.server.address() as { port: number }).port}`;
-    await sut.ctx.importer.import(CSV, { format: 'csv' }, CLI_ACTOR);
-    operator = await createAndSignIn(sut, ['operator']);
-    const apiKey = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
-    const inc = await sut.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: { authorization: `Bearer ${apiKey}` }, payload: { source: 'cad', externalId: 'E-1', type: 'ROBBERY', priority: 2, occurredAt: new Date(Date.now() - 20 * 60_000).toISOString(), location: { lat: 38.90002, lng: -77.03, accuracyM: 5 } } });
-    const asked = await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${inc.json().id}/requests`, headers: operator.headers, payload: { purposeCode: 'criminal-investigation', reason: 'A robbery happened in front of your shop.' } });
-    requestId = asked.json().outcomes[0].requestId;
-    await sut.ctx.requests.housekeeping();
-    const link = await database.db.transaction((tx) => issueOwnerLink(tx, sut!.ctx.box, asked.json().outcomes[0].ownerId as string, base, 60, new Date()));
-    const opened = await fetch(`${base}/api/v1/owner/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.token }) });
-    ownerCookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+    ({ base, operator, requestId, ownerCookie } = await askShopForFootage(sut, database));
   }, 120_000);
 
   afterAll(async () => {
@@ -130,7 +114,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
 
   it('takes a resumed tus upload into the bucket, hashes and probes it, makes a playable copy, and serves the original byte for byte', async () => {
     const sha = sha256(clip);
-    const created = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(clip.length), 'upload-metadata': meta({ requestId, filename: 'porch.avi', filetype: 'video/x-msvideo' }) } });
+    const created = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(clip.length), 'upload-metadata': tusMetadata({ requestId, filename: 'porch.avi', filetype: 'video/x-msvideo' }) } });
     expect(created.status, await created.clone().text()).toBe(201);
     const location = created.headers.get('location')!;
     expect(location).toMatch(/^\/api\/v1\/uploads\/[0-9a-f]{32}$/);
@@ -199,7 +183,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
 
   it('refuses a file that is not video and leaves nothing of it in the bucket', async () => {
     const junk = crypto.randomBytes(4000);
-    const created = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(junk.length), 'upload-metadata': meta({ requestId, filename: 'clip.mp4' }) } });
+    const created = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': String(junk.length), 'upload-metadata': tusMetadata({ requestId, filename: 'clip.mp4' }) } });
     expect(created.status).toBe(201);
     const res = await fetch(`${base}${created.headers.get('location')}`, { method: 'PATCH', headers: { ...tusHeaders(), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: junk });
     expect(res.status).toBe(415);
@@ -208,7 +192,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
 
     // An unfinished upload the owner gives up (tus termination: @tus/s3-store aborts the multipart upload and deletes
     // its objects with DeleteObjects, which this service takes only with Content-MD5).
-    const given = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': '10000', 'upload-metadata': meta({ requestId, filename: 'later.mp4' }) } });
+    const given = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { ...tusHeaders(), 'upload-length': '10000', 'upload-metadata': tusMetadata({ requestId, filename: 'later.mp4' }) } });
     const id = given.headers.get('location')!.split('/').at(-1)!;
     expect(await listKeys('uploads/')).toEqual([`uploads/${id}.info`]);
     const terminated = await fetch(`${base}${given.headers.get('location')}`, { method: 'DELETE', headers: tusHeaders() });

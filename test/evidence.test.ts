@@ -7,17 +7,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { verifyAuditChain } from '../src/audit/audit.verify.js';
-import { issueOwnerLink } from '../src/cameras/owner-links.js';
-import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { testDatabases } from './support/databases.js';
-import { createAndSignIn, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
+import { makeTestApp, type SignedIn, type TestApp } from './support/app.js';
 import { makeClip } from './support/video.js';
+import { askShopForFootage, tusMetadata } from './support/footage.js';
 
-const CSV = `external_ref,lat,lng,kind,bearing_deg,fov_deg,range_m,retention_days,owner_email,owner_name,owner_kind
-shop-1,38.9000,-77.0300,ptz,,360,40,30,shop@example.org,Corner Shop,business
-`;
 
-const meta = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
 
 describe.each(testDatabases)('evidence on $name', (kind) => {
   let database: Database;
@@ -32,19 +27,7 @@ describe.each(testDatabases)('evidence on $name', (kind) => {
     database = await kind.open();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-evidence-'));
     sut = await makeTestApp(database, { clock: { now: () => new Date() }, config: { dataDir, loginRateLimitPerMinute: 1000, quietHours: '0-0', uploadMaxBytes: 5 * 1024 * 1024 } });
-    await sut.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(sut.app.server.address() as { port: number }).port}`;
-    await sut.ctx.importer.import(CSV, { format: 'csv' }, CLI_ACTOR);
-    operator = await createAndSignIn(sut, ['operator']);
-    const apiKey = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
-    const inc = await sut.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: { authorization: `Bearer ${apiKey}` }, payload: { source: 'cad', externalId: 'E-1', type: 'ROBBERY', priority: 2, occurredAt: new Date(Date.now() - 20 * 60_000).toISOString(), location: { lat: 38.90002, lng: -77.03, accuracyM: 5 } } });
-    const asked = await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${inc.json().id}/requests`, headers: operator.headers, payload: { purposeCode: 'criminal-investigation', reason: 'A robbery happened in front of your shop.' } });
-    requestId = asked.json().outcomes[0].requestId;
-    await sut.ctx.requests.housekeeping();
-    const ownerId = asked.json().outcomes[0].ownerId as string;
-    const link = await database.db.transaction((tx) => issueOwnerLink(tx, sut.ctx.box, ownerId, base, 60, new Date()));
-    const opened = await fetch(`${base}/api/v1/owner/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.token }) });
-    ownerCookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+    ({ base, operator, requestId, ownerCookie } = await askShopForFootage(sut, database));
   });
   afterAll(async () => {
     await sut.close();
@@ -54,7 +37,7 @@ describe.each(testDatabases)('evidence on $name', (kind) => {
   });
 
   const create = (size: number, filename: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(size), 'upload-metadata': meta({ requestId, filename, filetype: 'video/x-msvideo' }), cookie: ownerCookie, ...headers } });
+    fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(size), 'upload-metadata': tusMetadata({ requestId, filename, filetype: 'video/x-msvideo' }), cookie: ownerCookie, ...headers } });
   const patch = (location: string, offset: number, body: Buffer) =>
     fetch(`${base}${location}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', cookie: ownerCookie }, body });
 
