@@ -255,9 +255,9 @@ export async function upsertHealth(q: Queryable, row: CameraHealth): Promise<voi
 }
 
 /** Verified cameras whose last health report said online and came before `cutoff`: their feed has gone quiet. */
-export async function silentCameras(q: Queryable, cutoff: Date, limit = 500): Promise<CameraHealth[]> {
+export async function silentCameras(q: Queryable, cutoff: Date, limit = 500): Promise<{ health: CameraHealth; camera: typeof cameras.$inferSelect }[]> {
   return q
-    .select({ cameraId: cameraHealth.cameraId, online: cameraHealth.online, detail: cameraHealth.detail, changedAt: cameraHealth.changedAt, reportedAt: cameraHealth.reportedAt })
+    .select({ health: cameraHealth, camera: cameras })
     .from(cameraHealth)
     .innerJoin(cameras, eq(cameras.id, cameraHealth.cameraId))
     .where(and(eq(cameraHealth.online, true), lt(cameraHealth.reportedAt, cutoff), eq(cameras.status, 'verified')))

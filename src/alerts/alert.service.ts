@@ -13,7 +13,7 @@ import type { Actor } from '../staff/staff.service.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import type { Incident } from '../incidents/incident.repository.js';
 import type { Evidence } from '../evidence/evidence.repository.js';
-import { findCamera } from '../cameras/camera.repository.js';
+import { findCamera, type Camera } from '../cameras/camera.repository.js';
 import { cameraTitle } from '../cameras/camera.views.js';
 import * as repo from './alert.repository.js';
 import type { Alert, AlertCounts, AlertRow, NewAlert } from './alert.repository.js';
@@ -177,9 +177,7 @@ export class AlertService {
     const cutoff = new Date(now.getTime() - this.config.cameraSilentMinutes * 60_000);
     return this.floor.transaction(async (tx) => {
       let marked = 0;
-      for (const health of await repo.silentCameras(tx, cutoff)) {
-        const camera = await findCamera(tx, health.cameraId);
-        if (!camera) continue;
+      for (const { health, camera } of await repo.silentCameras(tx, cutoff)) {
         const minutes = Math.round((now.getTime() - health.reportedAt.getTime()) / 60_000);
         const detail = `no health report for ${minutes} minutes (the last, at ${health.reportedAt.toISOString().slice(11, 16)} UTC, said online)`;
         await this.#applyHealth(tx, camera, false, detail, { actorType: 'system', actorName: 'camera health sweep' }, now, health.reportedAt);
@@ -190,7 +188,7 @@ export class AlertService {
   }
 
   /** Records a camera's state (`reportedAt`: when it last reported), raising or resolving its offline alert. */
-  async #applyHealth(tx: Tx, camera: NonNullable<Awaited<ReturnType<typeof findCamera>>>, online: boolean, detail: string | null, actor: Actor, now: Date, reportedAt: Date): Promise<{ changedAt: Date; alert: Alert | undefined }> {
+  async #applyHealth(tx: Tx, camera: Camera, online: boolean, detail: string | null, actor: Actor, now: Date, reportedAt: Date): Promise<{ changedAt: Date; alert: Alert | undefined }> {
     const cameraId = camera.id;
     const before = await repo.findHealthForUpdate(tx, cameraId);
     const changed = !before || before.online !== online;
