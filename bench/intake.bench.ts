@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createContext, type AppContext } from '../src/context.js';
@@ -97,6 +98,13 @@ async function run(label: string, database: Database) {
     const inflight: Promise<void>[] = [];
     const total = rate * seconds;
     const cpu0 = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const gcPauses: number[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcPauses.push(e.duration);
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const start = performance.now();
     for (let i = 0; i < total; i++) {
       const due = start + (i * 1000) / rate;
@@ -121,7 +129,11 @@ async function run(label: string, database: Database) {
     await Promise.all(inflight);
     const achieved = total / ((performance.now() - start) / 1000);
     const cpu = process.cpuUsage(cpu0);
-    return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total };
+    loop.disable();
+    gcObserver.disconnect();
+    // Where a tail comes from: the event loop's own delays (a long synchronous stretch) and garbage collection.
+    const stalls = { loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, gcMs: gcPauses.reduce((a, b) => a + b, 0), gcMax: Math.max(0, ...gcPauses), gcOver10: gcPauses.filter((d) => d > 10).length };
+    return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
   }
 
   const steady = await phase(RATE, SECONDS);
@@ -173,6 +185,8 @@ console.table(
     'p50 ms': r.steady.p50.toFixed(1),
     'p99 ms': r.steady.p99.toFixed(1),
     'CPU ms/incident': r.steady.cpuMs.toFixed(1),
+    'event-loop delay p99/max ms': `${r.steady.stalls.loopP99.toFixed(1)} / ${r.steady.stalls.loopMax.toFixed(0)}`,
+    'GC ms total/max, pauses > 10 ms': `${r.steady.stalls.gcMs.toFixed(0)} / ${r.steady.stalls.gcMax.toFixed(0)}, ${r.steady.stalls.gcOver10}`,
     errors: r.steady.errors,
     'requests made': r.requests,
     'outbox rows': r.messages,

@@ -29,7 +29,7 @@ const pgUrl = (base: string, db: string) => {
   return u.toString();
 };
 
-async function seed(database: Database, cameras: readonly CameraForIndex[]): Promise<void> {
+export async function seed(database: Database, cameras: readonly CameraForIndex[]): Promise<void> {
   await migrateDatabase(database);
   const db = database.db;
   const [agency] = await db.insert(schema.agencies).values({ name: 'City', kind: 'local' }).returning();

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
-import { BinaryCopyReader, uuidAt } from '../db/copy-binary.js';
+import { BinaryCopyReader, WordTable, uuidAt } from '../db/copy-binary.js';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
@@ -137,23 +137,26 @@ export const indexColumns = {
 export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
 
 /**
- * Every verified camera's index columns, for building the camera index at start: one COPY in PostgreSQL's binary
- * format (streamed from PostgreSQL, a blob from PGlite) decoded straight into rows, in a few hundred milliseconds
- * per million cameras where a SELECT through the driver takes many seconds. Inside a transaction (no client of its
- * own to copy with) it falls back to paged SELECTs.
+ * Every verified camera's index columns, for building the camera index at start, decoded straight from PostgreSQL's
+ * binary format where a SELECT through the driver would make and parse a million rows of text (many seconds):
+ * - PostgreSQL: one binary COPY, streamed, decoded row by row as it arrives (the server's work overlaps ours).
+ * - PGlite: one row of columns (each column of every camera packed into one bytea by string_agg), because the
+ *   embedded database spends most of a COPY on formatting each field of each row, and it runs in our thread.
+ * Inside a transaction (no client of its own to copy with) it falls back to paged SELECTs.
  */
 export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]> {
+  const client = (q as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) return copyVerifiedCameras(client);
+  if (client instanceof PGlite) return packedVerifiedCameras(client);
+  const rows: IndexRow[] = [];
+  for await (const page of verifiedCameras(q)) rows.push(...page);
+  return rows;
+}
+
+async function copyVerifiedCameras(pool: pg.Pool): Promise<IndexRow[]> {
   const select = `select id, lat, lng, bearing_deg, fov_deg, range_m, tier, retention_days, owner_id, kind, declined_kinds_mask from cameras where status = 'verified'`;
   const rows: IndexRow[] = [];
-  // Tiers and kinds are a handful of ASCII words: one string each, shared by every row.
-  const words = new Map<string, string>();
-  const word = (buf: Buffer, o: number, len: number) => {
-    const w = buf.toString('latin1', o, o + len);
-    const known = words.get(w);
-    if (known !== undefined) return known;
-    words.set(w, w);
-    return w;
-  };
+  const words = new WordTable();
   const reader = new BinaryCopyReader(11, ({ buf, view, start: s, length }) => {
     rows.push({
       id: uuidAt(buf, s[0]!),
@@ -162,29 +165,80 @@ export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]>
       bearingDeg: view.getFloat64(s[3]!),
       fovDeg: view.getFloat64(s[4]!),
       rangeM: view.getFloat64(s[5]!),
-      tier: word(buf, s[6]!, length[6]!) as Camera['tier'],
+      tier: words.at(buf, s[6]!, length[6]!) as Camera['tier'],
       retentionDays: view.getInt32(s[7]!),
       ownerId: length[8]! < 0 ? null : uuidAt(buf, s[8]!),
-      kind: word(buf, s[9]!, length[9]!) as Camera['kind'],
+      kind: words.at(buf, s[9]!, length[9]!) as Camera['kind'],
       declinedKindsMask: view.getInt32(s[10]!),
     });
   });
-  const client = (q as { $client?: unknown }).$client;
-  if (client instanceof pg.Pool) {
-    const conn = await client.connect();
-    try {
-      for await (const chunk of conn.query(copyTo(`copy (${select}) to stdout with (format binary)`))) reader.push(chunk as Buffer);
-    } finally {
-      conn.release();
-    }
-  } else if (client instanceof PGlite) {
-    const result = await client.query(`copy (${select}) to '/dev/blob' with (format binary)`);
-    if (!result.blob) throw new Error('PGlite returned no COPY output');
-    reader.push(new Uint8Array(await result.blob.arrayBuffer()));
-  } else {
-    for await (const page of verifiedCameras(q)) rows.push(...page);
-    return rows;
+  const conn = await pool.connect();
+  try {
+    for await (const chunk of conn.query(copyTo(`copy (${select}) to stdout with (format binary)`))) reader.push(chunk as Buffer);
+  } finally {
+    conn.release();
   }
+  reader.end();
+  return rows;
+}
+
+/** A null owner (a city camera) travels as the nil uuid, which no owner has. */
+const NIL_UUID_HEX = '00000000000000000000000000000000';
+/** All aggregates of one scan see the rows in the same order, so the i-th entry of every column is the same camera. */
+const PACKED_COLUMNS = `select count(*),
+  string_agg(uuid_send(id), ''::bytea), string_agg(float8send(lat), ''::bytea), string_agg(float8send(lng), ''::bytea),
+  string_agg(float8send(bearing_deg), ''::bytea), string_agg(float8send(fov_deg), ''::bytea), string_agg(float8send(range_m), ''::bytea),
+  string_agg(int4send(retention_days), ''::bytea), string_agg(coalesce(uuid_send(owner_id), '\\x${NIL_UUID_HEX}'::bytea), ''::bytea),
+  string_agg(int4send(declined_kinds_mask), ''::bytea), string_agg(tier, ','), string_agg(kind, ',')
+  from cameras where status = 'verified'`;
+
+async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
+  const result = await db.query(`copy (${PACKED_COLUMNS}) to '/dev/blob' with (format binary)`);
+  if (!result.blob) throw new Error('PGlite returned no COPY output');
+  let rows: IndexRow[] = [];
+  const reader = new BinaryCopyReader(12, ({ buf, view, start: s, length: len }) => {
+    const n = Number(view.getBigInt64(s[0]!));
+    if (n === 0) return;
+    const column = (f: number, width: number) => {
+      if (len[f] !== n * width) throw new Error(`camera index column ${f} holds ${len[f]} bytes, expected ${n * width}`);
+      return s[f]!;
+    };
+    const [id, lat, lng, bearing, fov, range, retention, owner, declined] = [column(1, 16), column(2, 8), column(3, 8), column(4, 8), column(5, 8), column(6, 8), column(7, 4), column(8, 16), column(9, 4)];
+    const words = new WordTable();
+    let tierAt = s[10]!;
+    let kindAt = s[11]!;
+    const tierEnd = tierAt + len[10]!;
+    const kindEnd = kindAt + len[11]!;
+    const COMMA = 0x2c;
+    rows = new Array<IndexRow>(n);
+    for (let i = 0; i < n; i++) {
+      let e = tierAt;
+      while (e < tierEnd && buf[e] !== COMMA) e++;
+      const tier = words.at(buf, tierAt, e - tierAt) as Camera['tier'];
+      tierAt = e + 1;
+      e = kindAt;
+      while (e < kindEnd && buf[e] !== COMMA) e++;
+      const kind = words.at(buf, kindAt, e - kindAt) as Camera['kind'];
+      kindAt = e + 1;
+      const o = owner + 16 * i;
+      rows[i] = {
+        id: uuidAt(buf, id + 16 * i),
+        lat: view.getFloat64(lat + 8 * i),
+        lng: view.getFloat64(lng + 8 * i),
+        bearingDeg: view.getFloat64(bearing + 8 * i),
+        fovDeg: view.getFloat64(fov + 8 * i),
+        rangeM: view.getFloat64(range + 8 * i),
+        tier,
+        retentionDays: view.getInt32(retention + 4 * i),
+        ownerId: view.getBigUint64(o) === 0n && view.getBigUint64(o + 8) === 0n ? null : uuidAt(buf, o),
+        kind,
+        declinedKindsMask: view.getInt32(declined + 4 * i),
+      };
+    }
+    // A tier or kind holding a comma would leave the lists out of step with the other columns.
+    if (tierAt !== tierEnd + 1 || kindAt !== kindEnd + 1) throw new Error('camera index tier/kind lists do not match the number of cameras');
+  });
+  reader.push(new Uint8Array(await result.blob.arrayBuffer()));
   reader.end();
   return rows;
 }

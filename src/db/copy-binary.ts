@@ -118,3 +118,31 @@ export function uuidAt(buf: Buffer, o: number): string {
   }
   return (uuidText as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36);
 }
+
+/**
+ * Short ASCII words (a camera's tier, its kind) read from a buffer as one shared string per distinct word, without
+ * making a string per row to look it up: the bytes are hashed in place and checked against the word found.
+ */
+export class WordTable {
+  readonly #byHash = new Map<number, string>();
+
+  at(buf: Uint8Array, o: number, len: number): string {
+    let h = len;
+    for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + buf[o + i]!) | 0;
+    const known = this.#byHash.get(h);
+    if (known !== undefined && known.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (known.charCodeAt(i) !== buf[o + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const word = Buffer.from(buf.buffer, buf.byteOffset + o, len).toString('latin1');
+    // A second word with the same hash (never among a handful of words) is simply not cached.
+    if (known === undefined) this.#byHash.set(h, word);
+    return word;
+  }
+}
