@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { ManualClock } from '../src/platform/clock.js';
 import { appendAudit, appendAuditAlone } from '../src/audit/audit.repository.js';
 import { verifyAuditChain, type VerifyResult } from '../src/audit/audit.verify.js';
-import { auditEntryHash, canonicalJson } from '../src/audit/audit.hash.js';
+import fc from 'fast-check';
+import { auditBodyParts, auditEntryHash, canonicalJson, type AuditContent } from '../src/audit/audit.hash.js';
+import { sha256Hex } from '../src/platform/crypto.js';
 import type { Database, Tx } from '../src/db/client.js';
 import { testDatabases } from './support/databases.js';
 import { createAndSignIn, makeTestApp, type TestApp } from './support/app.js';
@@ -36,6 +38,38 @@ describe('canonical JSON', () => {
     expect(auditEntryHash({ ...base, purpose: 'p' }, '0'.repeat(64))).not.toBe(h);
     expect(auditEntryHash(base, '1'.repeat(64))).not.toBe(h);
   });
+  // The database chains an entry from these two pieces (audit_append); the verifier hashes the whole body.
+  it('splits an entry\'s body around its sequence number, whatever its text holds', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom('"seq":0', '{"seq":0}', '\\"seq\\":0', 'seq', '\n', 'é ✓ 🚓'));
+    const nullable = fc.option(text, { nil: null });
+    const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.oneof(text, fc.constant('seq')), tie('value'), { maxKeys: 3 })),
+    })).value;
+    const content = fc.record({
+      at: fc.constant('2026-01-01T00:00:00.000Z'),
+      actorType: fc.constantFrom('staff', 'system'),
+      actorId: nullable,
+      actorName: nullable,
+      agencyId: fc.constant(null),
+      action: text,
+      targetType: nullable,
+      targetId: nullable,
+      purpose: nullable,
+      incidentId: nullable,
+      requestId: nullable,
+      outcome: fc.constant('success'),
+      details: fc.dictionary(fc.oneof(text, fc.constant('seq')), json, { maxKeys: 4 }),
+    });
+    fc.assert(
+      fc.property(content, fc.integer({ min: 1, max: 2 ** 40 }), (c, seq) => {
+        const { head, tail } = auditBodyParts(c);
+        const full: AuditContent = { ...c, seq };
+        expect(head + String(seq) + tail).toBe(canonicalJson(full));
+        expect(sha256Hex(`${'a'.repeat(64)}\n${head}${seq}${tail}`)).toBe(auditEntryHash(full, 'a'.repeat(64)));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe.each(testDatabases)('audit trail on $name', (kind) => {
@@ -59,6 +93,18 @@ describe.each(testDatabases)('audit trail on $name', (kind) => {
   it('verifies an intact chain', async () => {
     const result = await verifyAuditChain(database.db);
     expect(result.ok).toBe(true);
+  });
+
+  it('chains in the database exactly what the verifier hashes: quotes, newlines, non-ASCII text, nested seq keys', async () => {
+    const awkward = { note: 'line one\nline "two" \\ ✓ é 🚓', seq: 99, nested: { seq: '"seq":0', list: [1, 'x', null, { seq: 0 }] }, empty: {} };
+    const rows = await database.db.transaction(async (tx) => [
+      await appendAudit(tx, { actorType: 'staff', actorName: 'Zoë "Z" O\'Brien', action: 'test.awkward', targetId: '"seq":0', details: awkward }, clock.now()),
+      await appendAudit(tx, { actorType: 'system', action: 'test.awkward.second', details: {} }, clock.now()),
+    ]);
+    expect(rows[1]!.seq).toBe(rows[0]!.seq + 1);
+    expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+    expect(rows[0]!.details).toEqual(awkward);
+    expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of audit rows', async () => {

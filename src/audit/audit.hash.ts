@@ -40,3 +40,15 @@ export function auditEntryHash(content: AuditContent, prevHash: string): string 
   const body = canonicalJson({ ...content, at: canonicalTime(content.at) });
   return sha256Hex(`${prevHash}\n${body}`);
 }
+
+/**
+ * An entry's canonical body in two pieces around its sequence number, for a writer that learns the number only
+ * once it holds the chain (the database's audit_append): body = head + String(seq) + tail.
+ */
+export function auditBodyParts(content: Omit<AuditContent, 'seq'>): { head: string; tail: string } {
+  const body = canonicalJson({ ...content, seq: 0, at: canonicalTime(content.at) });
+  // Keys are sorted: "seq" comes after every key of `details` and before only targetId and targetType, whose
+  // values are strings (where a quote is always escaped) or null, so the last "seq":0 is the entry's own.
+  const at = body.lastIndexOf('"seq":0');
+  return { head: body.slice(0, at + '"seq":'.length), tail: body.slice(at + '"seq":0'.length) };
+}

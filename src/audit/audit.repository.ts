@@ -1,9 +1,8 @@
 // The only code that writes or reads the audit_log table.
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
-import { rowsInto, type RowsInsert } from '../db/bulk.js';
-import { auditEntryHash, GENESIS_HASH, type AuditContent } from './audit.hash.js';
+import { auditBodyParts, type AuditContent } from './audit.hash.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -22,8 +21,10 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-/** Arbitrary constant naming the advisory lock that serialises appends across every connection and instance. */
-const AUDIT_LOCK_KEY = 7715002;
+/**
+ * The advisory lock that serialises appends across every connection and instance is taken by the database's
+ * audit_append (key 7715002, migration 0007).
+ */
 
 export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditContent {
   return {
@@ -46,43 +47,23 @@ export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditConten
 
 /**
  * Appends one entry. Call it inside the transaction that makes the change it records, so that the change and
- * its audit entry commit or roll back together. The advisory lock is held until that transaction ends.
+ * its audit entry commit or roll back together. The chain's lock is held until that transaction ends.
  */
 export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<AuditRow> {
-  const end = await lockChainEnd(q);
-  const [row] = await q.insert(auditLog).values(chainRows([event], end.seq, end.hash, now)).returning();
-  chainEnds.set(q, { seq: Number(row!.seq), hash: row!.hash });
+  const [row] = await appendAudits(q, [event], now);
   return row!;
 }
 
 /**
- * The end of the chain as this transaction last wrote it. The advisory lock is held until the transaction ends,
- * so once a transaction has appended, nobody else can, and its next append needs neither the lock nor a read.
- * (Keyed by the transaction object: an entry appended inside a nested transaction, a savepoint, is not seen here,
- * and the outer transaction's next append then fails on the duplicate sequence number instead of forking the chain.)
+ * Appends entries, in order, with one statement: the database's audit_append (migration 0007) takes the chain's
+ * lock, reads its end and chains them, so the lock is held for that statement and the commit only, never across
+ * a round trip to this process. The bodies are made here, by the same code that verifies them.
  */
-const chainEnds = new WeakMap<Tx, { seq: number; hash: string }>();
-
-const LOCK_CHAIN = sql.raw(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-const CHAIN_END = sql.raw('select seq, hash from audit_log order by seq desc limit 1');
-
-async function lockChainEnd(q: Tx): Promise<{ seq: number; hash: string }> {
-  const known = chainEnds.get(q);
-  if (known) return known;
-  // Two statements: the second's snapshot is taken once the lock is held, so it sees every entry committed before.
-  // Plain text, not built per call: every audited transaction runs them.
-  await q.execute(LOCK_CHAIN);
-  const { rows } = (await q.execute(CHAIN_END)) as unknown as { rows: { seq: number | string; hash: string }[] };
-  const last = rows[0];
-  return { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? GENESIS_HASH };
-}
-
-/** The rows for events appended after entry `seq` (whose hash is `prevHash`), each chained to the one before. */
-function chainRows(events: readonly AuditEvent[], seq: number, prevHash: string, now: Date): AuditRow[] {
+export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Date): Promise<AuditRow[]> {
+  if (events.length === 0) return [];
   const at = now.toISOString();
-  return events.map((event) => {
-    const content: AuditContent = {
-      seq: ++seq,
+  const entries = events.map((event) => {
+    const content: Omit<AuditContent, 'seq'> = {
       at,
       actorType: event.actorType,
       actorId: event.actorId ?? null,
@@ -97,23 +78,37 @@ function chainRows(events: readonly AuditEvent[], seq: number, prevHash: string,
       outcome: event.outcome ?? 'success',
       details: event.details ?? {},
     };
-    const row = { ...content, actorType: event.actorType, outcome: event.outcome ?? 'success', prevHash, hash: auditEntryHash(content, prevHash) };
-    prevHash = row.hash;
-    return row;
+    const row = {
+      at,
+      actor_type: content.actorType,
+      actor_id: content.actorId,
+      actor_name: content.actorName,
+      agency_id: content.agencyId,
+      action: content.action,
+      target_type: content.targetType,
+      target_id: content.targetId,
+      purpose: content.purpose,
+      incident_id: content.incidentId,
+      request_id: content.requestId,
+      outcome: content.outcome,
+      details: content.details,
+    };
+    return { row, ...auditBodyParts(content) };
   });
+  const { rows } = (await q.execute(sql`select * from audit_append(${JSON.stringify(entries)}::jsonb)`)) as unknown as { rows: Record<string, unknown>[] };
+  return rows.map(toAuditRow);
 }
 
-/**
- * Takes the chain's lock and chains entries after its end, for the caller to insert in this same transaction with
- * insertAll (together with the change they record, in one statement). They must be inserted before anything else
- * is appended in the transaction, or the transaction fails.
- */
-export async function chainAudit(q: Tx, events: readonly AuditEvent[], now: Date): Promise<RowsInsert> {
-  if (events.length === 0) return rowsInto(auditLog, []);
-  const end = await lockChainEnd(q);
-  const rows = chainRows(events, end.seq, end.hash, now);
-  chainEnds.set(q, { seq: rows[rows.length - 1]!.seq, hash: rows[rows.length - 1]!.hash });
-  return rowsInto(auditLog, rows);
+const AUDIT_COLUMNS = Object.entries(getTableColumns(auditLog));
+
+/** A row as the driver gives it (column names), as Drizzle's select gives it (keys, mapped values). */
+function toAuditRow(raw: Record<string, unknown>): AuditRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of AUDIT_COLUMNS) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as AuditRow;
 }
 
 /** Appends an entry that stands alone (no other change to commit with it), in a transaction of its own. */
