@@ -3,7 +3,8 @@
 // their outbox messages are committed (an auto-request rule covers every type), so its latency is the time from
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
 // CPU ms/incident is this process's (server and client; PostgreSQL's own is not counted). PGlite and PostgreSQL
-// side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only)
+// side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only);
+// BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
@@ -67,6 +68,24 @@ function post(url: string, key: string, body: string): Promise<number> {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** BENCH_CPU_PROFILE=path: a CPU profile of the steady phase only (seeding left out), for Chrome DevTools. */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the steady phase: ${file}`);
+    },
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -136,7 +155,9 @@ async function run(label: string, database: Database) {
     return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
   }
 
+  const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : undefined;
   const steady = await phase(RATE, SECONDS);
+  if (profile) await profile.stop(`${process.env.BENCH_CPU_PROFILE}-${label.replace(/\W+/g, '')}.cpuprofile`);
   const count = async (table: string) => ((await database.db.execute(`select count(*)::int as n from ${table}` as never)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
   const requests = await count('footage_requests');
   const messages = await count('outbox');

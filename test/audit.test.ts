@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ManualClock } from '../src/platform/clock.js';
-import { appendAudit, appendAuditAlone } from '../src/audit/audit.repository.js';
+import { appendAudit, appendAuditAlone, auditAtCommit, listAudit } from '../src/audit/audit.repository.js';
+import { insertAll } from '../src/db/bulk.js';
 import { verifyAuditChain, type VerifyResult } from '../src/audit/audit.verify.js';
 import fc from 'fast-check';
 import { auditBodyParts, auditEntryHash, canonicalJson, type AuditContent } from '../src/audit/audit.hash.js';
@@ -162,6 +163,41 @@ describe.each(testDatabases)('audit trail on $name', (kind) => {
     const r = await verifyAuditChain(database.db);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.entries).toBeGreaterThanOrEqual(50);
+  });
+
+  it('chains entries written for the commit at the commit, in the order written, and leaves nothing pending', async () => {
+    const pending = async () => ((await database.db.execute(sql`select count(*)::int as n from audit_pending`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const ev = (action: string) => ({ actorType: 'system' as const, action, details: { at: 'commit' } });
+    await database.db.transaction(async (tx) => {
+      await appendAudit(tx, ev('test.order.a'), clock.now());
+      await insertAll(tx, auditAtCommit([ev('test.order.b'), ev('test.order.c')], clock.now()));
+      // An append that returns its row chains what is pending first.
+      const d = await appendAudit(tx, ev('test.order.d'), clock.now());
+      expect(d.action).toBe('test.order.d');
+      await insertAll(tx, auditAtCommit([ev('test.order.e')], clock.now()));
+    });
+    const rows = (await listAudit(database.db, { action: 'test.order.*' }, 10)).reverse();
+    expect(rows.map((r) => r.action)).toEqual(['test.order.a', 'test.order.b', 'test.order.c', 'test.order.d', 'test.order.e']);
+    expect(rows.map((r) => r.seq - rows[0]!.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(await pending()).toBe(0);
+    // Rolled back: neither the entries nor anything pending stays.
+    await database.db
+      .transaction(async (tx) => {
+        await insertAll(tx, auditAtCommit([ev('test.order.rolled-back')], clock.now()));
+        throw new Rollback();
+      })
+      .catch((err) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    expect(await listAudit(database.db, { action: 'test.order.rolled-back' }, 10)).toEqual([]);
+    expect(await pending()).toBe(0);
+    // Many transactions committing at once, each with entries for its commit: one chain, every entry in it.
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => database.db.transaction((tx) => insertAll(tx, auditAtCommit([ev('test.order.many'), ev('test.order.many')], clock.now())))),
+    );
+    expect(await listAudit(database.db, { action: 'test.order.many' }, 100)).toHaveLength(60);
+    expect(await pending()).toBe(0);
+    expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 
   it('lets auditors page, filter, export and verify it, and nobody else', async () => {

@@ -1,7 +1,8 @@
 // The only code that writes or reads the audit_log table.
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
-import { auditLog } from '../db/schema.js';
+import { auditLog, auditPending } from '../db/schema.js';
+import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { auditBodyParts, type AuditContent } from './audit.hash.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -23,7 +24,7 @@ export interface AuditEvent {
 
 /**
  * The advisory lock that serialises appends across every connection and instance is taken by the database's
- * audit_append (key 7715002, migration 0007).
+ * database's audit functions (key 7715002, migrations 0007–0008).
  */
 
 export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditContent {
@@ -55,14 +56,30 @@ export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<
 }
 
 /**
- * Appends entries, in order, with one statement: the database's audit_append (migration 0007) takes the chain's
- * lock, reads its end and chains them, so the lock is held for that statement and the commit only, never across
- * a round trip to this process. The bodies are made here, by the same code that verifies them.
+ * Appends entries, in order, and returns them chained (seq, hash): one statement, the database's audit_append
+ * (migrations 0007–0008), which chains whatever this transaction has pending, then these. The chain's lock is
+ * held from there to the commit. Where the rows are not needed back, `auditAtCommit` holds it for less.
  */
 export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Date): Promise<AuditRow[]> {
   if (events.length === 0) return [];
+  const { rows } = (await q.execute(sql`select * from audit_append(${JSON.stringify(pendingEntries(events, now))}::jsonb)`)) as unknown as { rows: Record<string, unknown>[] };
+  return rows.slice(rows.length - events.length).map(toAuditRow);
+}
+
+/**
+ * Entries chained as the transaction commits, after any appended before them: rows for insertAll, written with
+ * the transaction's other rows in the same statement. A deferred trigger chains them (audit_chain_pending), so
+ * the chain's lock is held only while this transaction commits, and the change and its entries commit together
+ * or not at all.
+ */
+export function auditAtCommit(events: readonly AuditEvent[], now: Date): RowsInsert {
+  return rowsInto(auditPending, events.length ? [{ entries: pendingEntries(events, now) }] : []);
+}
+
+/** What the database chains for each event: its audit_log columns and its canonical body around the seq. */
+function pendingEntries(events: readonly AuditEvent[], now: Date) {
   const at = now.toISOString();
-  const entries = events.map((event) => {
+  return events.map((event) => {
     const content: Omit<AuditContent, 'seq'> = {
       at,
       actorType: event.actorType,
@@ -95,8 +112,6 @@ export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Da
     };
     return { row, ...auditBodyParts(content) };
   });
-  const { rows } = (await q.execute(sql`select * from audit_append(${JSON.stringify(entries)}::jsonb)`)) as unknown as { rows: Record<string, unknown>[] };
-  return rows.map(toAuditRow);
 }
 
 const AUDIT_COLUMNS = Object.entries(getTableColumns(auditLog));

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   check,
   doublePrecision,
@@ -124,6 +125,16 @@ export const auditLog = pgTable(
     index('audit_log_target').on(t.targetType, t.targetId),
   ],
 );
+
+/**
+ * Audit entries a transaction has written but not yet chained: at its commit a deferred trigger (migration 0008)
+ * takes the chain's lock, chains them into audit_log and deletes them, so no committed row is ever here. Each row
+ * holds one append's entries: {row: audit_log columns, head, tail} (see audit_append), in order.
+ */
+export const auditPending = pgTable('audit_pending', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  entries: jsonb('entries').$type<{ row: Record<string, unknown>; head: string; tail: string }[]>().notNull(),
+});
 
 /** Small key/value table for instance-wide facts (schema flags, demo marker). */
 export const settings = pgTable('settings', {

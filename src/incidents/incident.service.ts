@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, invalid, notFound, type ProblemField } from '../errors.js';
-import { appendAudit, appendAudits, type AuditEvent } from '../audit/audit.repository.js';
+import { appendAudit, auditAtCommit, type AuditEvent } from '../audit/audit.repository.js';
 import { insertAll, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { ServiceArea } from '../geo/service-area.js';
@@ -144,8 +144,8 @@ export class IncidentService {
         updatedAt: now,
       });
       if (inserted) {
-        // The matches and the auto-requested footage (requests, links, messages, items) go in one statement, every
-        // audit entry in one more, the last before the commit: the audit chain's lock is held only from there.
+        // The matches, the auto-requested footage (requests, links, messages, items) and every audit entry go in
+        // one statement; the entries are chained as the transaction commits.
         const { cameraIds: matched, rows } = this.rank(inserted, now);
         const matchCount = matched.length;
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
@@ -159,8 +159,7 @@ export class IncidentService {
           audits.push(...plan.audits);
         }
         audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } });
-        await insertAll(tx, ...inserts);
-        await appendAudits(tx, audits, now);
+        await insertAll(tx, ...inserts, auditAtCommit(audits, now));
         return { incident: inserted, created: true, changed: [], matchCount };
       }
       const existing = (await repo.findIncidentBySourceForUpdate(tx, input.source, input.externalId))!;

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import type { PurposeCode } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
-import { appendAudit, appendAudits, type AuditEvent } from '../audit/audit.repository.js';
+import { appendAudit, auditAtCommit, type AuditEvent } from '../audit/audit.repository.js';
 import { insertAll, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../platform/crypto.js';
@@ -63,7 +63,7 @@ export class RequestService {
    * Same as request(), inside the caller's transaction (used by intake rules, so incident and messages commit
    * together). A caller that has just written the incident and its matches in this transaction passes them as
    * `known`, saving their reading back. Whatever the number of owners, the reads are one query each and the
-   * writes two statements: the rows (requests, links, messages, items), then the audit entries.
+   * writes (requests, links, messages, items, audit entries) one statement.
    */
   async requestInTx(
     tx: Tx,
@@ -74,16 +74,15 @@ export class RequestService {
   ): Promise<OwnerOutcome[]> {
     const now = this.clock.now();
     const { outcomes, inserts, audits } = await this.planInTx(tx, ask, actor, requestedBy, known, now);
-    await insertAll(tx, ...inserts);
-    await appendAudits(tx, audits, now);
+    await insertAll(tx, ...inserts, auditAtCommit(audits, now));
     return outcomes;
   }
 
   /**
    * requestInTx up to its writes: the reads, the policy and the widening of merged requests' windows are done; the
-   * rows of new requests, links, messages and items (`inserts`, for insertAll) and the audit entries (`audits`, for
-   * appendAudits) are the caller's to write in this transaction. Intake adds the incident's own rows and entry, and
-   * writes them all in two statements.
+   * rows of new requests, links, messages and items (`inserts`) and the audit entries (`audits`, for auditAtCommit)
+   * are the caller's to write, with insertAll, in this transaction. Intake adds the incident's own rows and entry,
+   * and writes them all in one statement.
    */
   async planInTx(
     tx: Tx,
