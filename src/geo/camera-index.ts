@@ -5,7 +5,7 @@
 // - Overlay: cameras added or moved since the last build, in flat arrays scanned with a box test.
 // - Tombstones: a removed or moved base camera's slot is cleared, so it vanishes from the very next query.
 // - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the index is rebuilt from
-//   the live cameras, base slots first then the overlay: deterministic, and ~1 s for a million cameras here.
+//   the live cameras, base slots first then the overlay: deterministic, and ~0.7 s for a million cameras here.
 // Every answer passes the same exact predicate (`matchCameraToArea` / its field form) that the brute-force test
 // oracle uses; the spatial search and the distance bound only ever discard cameras that predicate would reject.
 // A query allocates nothing per candidate: matches go into typed arrays (match-buffer.ts), are ranked there, and
@@ -17,7 +17,7 @@ import { IdTable, MAX_CODE } from './id-table.js';
 import { MatchBuffer } from './match-buffer.js';
 import { TIER_WEIGHT, usefulnessScoreOf } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
-import { StaticCameras } from './static-cameras.js';
+import { StaticCameras, readFields } from './static-cameras.js';
 
 export type { CameraForIndex, CameraMatch } from './camera-types.js';
 
@@ -87,8 +87,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   static build<T extends CameraForIndex>(cameras: Iterable<T>, options: CameraIndexOptions = {}): CameraIndex<T> {
     const index = new CameraIndex<T>(options);
     const list = Array.isArray(cameras) ? (cameras as T[]) : Array.from(cameras);
-    for (const camera of list) validateCamera(camera);
-    index.#rebuild(list);
+    index.#rebuild(list, true);
     return index;
   }
 
@@ -289,22 +288,29 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     if (this.#overlay.length > this.#overlayLimit || base.tombstones > Math.max(this.#overlayLimit, base.records.length / 4)) this.compact();
   }
 
-  /** Replaces every structure from `cameras` (already validated). Throws on a duplicate id, which only `build` can meet. */
-  #rebuild(cameras: readonly T[]): void {
+  /**
+   * Replaces every structure from `cameras`, validating them first if asked (only `build` needs to, and only it can
+   * meet a duplicate id). Throws on the first invalid camera, else on the first duplicate id, in input order.
+   */
+  #rebuild(cameras: readonly T[], validate = false): void {
     if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
-    const { base, slotOfInput } = StaticCameras.build(cameras);
-    const ids = new IdTable((code) => this.#keyOf(code), cameras.length);
+    // One pass over the camera objects: validation, fields and ids together. The id table files input indices
+    // until the slots are known, then takes the slots in one pass over its buckets.
+    const byInput = new IdTable((i) => cameras[i]!.id, cameras.length);
+    let duplicate = -1;
+    const fields = readFields(cameras, (camera, i) => {
+      if (validate) validateCamera(camera);
+      if (byInput.set(camera.id, i) !== undefined && duplicate < 0) duplicate = i;
+    });
+    if (duplicate >= 0) throw new RangeError(`duplicate camera id "${cameras[duplicate]!.id}"`);
+    const { base, slotOfInput } = StaticCameras.build(cameras, fields);
     this.#version++;
     this.#base = base;
     this.#overlay = [];
     this.#overlayLat = new Float64Array(16);
     this.#overlayLng = new Float64Array(16);
     this.#overlayMaxRangeM = 0;
-    this.#ids = ids;
-    for (let i = 0; i < cameras.length; i++) {
-      const id = cameras[i]!.id;
-      if (ids.set(id, slotOfInput[i]!) !== undefined) throw new RangeError(`duplicate camera id "${id}"`);
-    }
+    this.#ids = byInput.recode(slotOfInput, (code) => this.#keyOf(code));
   }
 }
 

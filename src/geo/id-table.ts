@@ -84,6 +84,23 @@ export class IdTable {
     return removed;
   }
 
+  /**
+   * The same keys with each code c replaced by `map[c]`, asking `keyOf` for keys from then on. The buckets are taken
+   * over, not copied (this table must not be used again): a key's hash, and so its bucket, does not change.
+   */
+  recode(map: ArrayLike<number>, keyOf: (code: number) => string): IdTable {
+    const buckets = this.#buckets;
+    for (let b = 0; b < buckets.length; b++) {
+      const v = buckets[b]!;
+      if (v !== EMPTY) buckets[b] = ((v & ~CODE_MASK) | (map[(v & CODE_MASK) - 1]! + 1)) >>> 0;
+    }
+    const table = new IdTable(keyOf, 0, this.hash);
+    table.#buckets = buckets;
+    table.#mask = this.#mask;
+    table.#size = this.#size;
+    return table;
+  }
+
   /** Bucket index holding `key`, or -1. */
   #find(key: string, h: number): number {
     const buckets = this.#buckets;

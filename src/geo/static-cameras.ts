@@ -6,8 +6,8 @@
 // against a 250 m radius. Within a class, slot order is by row (a band of latitude about as tall as the class
 // reaches), then by longitude. A query box therefore becomes, per row it crosses, one contiguous run of slots
 // found by two binary searches on longitude: no tree to walk, and the run is read front to back.
-// Each slot's latitude, longitude, range, bearing and fov sit together in one Float64Array (40 bytes, read in
-// order) and its tier in a byte. A query drops most of a run with a trig-free distance bound, runs the exact test
+// Each slot's latitude, longitude and range sit together in one Float64Array (24 bytes, read in order by the scan),
+// its bearing and fov in another (16 bytes, read by the exact test only) and its tier in a byte. A query drops most of a run with a trig-free distance bound, runs the exact test
 // on the copied fields, and never dereferences a camera object (in V8 every double field of an object is a
 // separate heap number, so that would be several cache misses per candidate).
 // Removals leave a tombstone (an undefined record and a NaN latitude, which no distance test passes); edits that keep
@@ -47,16 +47,18 @@ function rowsPerDegFor(cellM: number, minLat: number, maxLat: number, count: num
 }
 
 /** How many cells of a row-and-column grid the cameras `members` would occupy (each row from its least to its greatest column). */
-function occupiedCells(members: Uint32Array, lat: Float64Array, lng: Float64Array, minLat: number, maxLat: number, rowsPerDeg: number, colsPerDeg: number): number {
+function occupiedCells(members: Uint32Array, place: Float64Array, minLat: number, maxLat: number, rowsPerDeg: number, colsPerDeg: number): number {
   const firstRow = Math.floor(minLat * rowsPerDeg);
   const rows = Math.floor(maxLat * rowsPerDeg) - firstRow + 1;
   const least = new Float64Array(rows).fill(Infinity);
   const greatest = new Float64Array(rows).fill(-Infinity);
   for (let s = 0; s < members.length; s++) {
-    const i = members[s]!;
-    const r = Math.floor(lat[i]! * rowsPerDeg) - firstRow;
-    if (lng[i]! < least[r]!) least[r] = lng[i]!;
-    if (lng[i]! > greatest[r]!) greatest[r] = lng[i]!;
+    const p = 3 * members[s]!;
+    const lat = place[p]!;
+    const lng = place[p + 1]!;
+    const r = Math.floor(lat * rowsPerDeg) - firstRow;
+    if (lng < least[r]!) least[r] = lng;
+    if (lng > greatest[r]!) greatest[r] = lng;
   }
   let cells = 0;
   for (let r = 0; r < rows; r++) if (least[r]! <= greatest[r]!) cells += Math.floor(greatest[r]! * colsPerDeg) - Math.floor(least[r]! * colsPerDeg) + 1;
@@ -127,134 +129,62 @@ export class StaticCameras<T extends CameraForIndex> {
   ) {}
 
   /**
-   * Builds from validated cameras; slot order is a pure function of the input order. Also returns each input
-   * camera's slot, so that callers can walk the cameras in input order, which is usually their order in memory.
+   * Builds from validated cameras and their fields in input order (`readFields`), which it takes over and reorders
+   * into slot order in place; slot order is a pure function of the input order. Also returns each input camera's
+   * slot. Each pass is a function of its own: at start the code is cold, and a function that holds several
+   * million-iteration loops is compiled on stack replacement in the first, then meets code it has never run in the
+   * next and falls back to the interpreter, once for every loop.
    */
-  static build<T extends CameraForIndex>(cameras: readonly T[]): { base: StaticCameras<T>; slotOfInput: Uint32Array } {
+  static build<T extends CameraForIndex>(cameras: readonly T[], fields: CameraFields = readFields(cameras, ignore)): { base: StaticCameras<T>; slotOfInput: Uint32Array } {
     const n = cameras.length;
-    const classCount = RANGE_CLASS_LIMITS_M.length;
-    const classOf = new Uint8Array(n);
-    const counts = new Int32Array(classCount);
-    const maxRange = new Float64Array(classCount);
-    const minLat = new Float64Array(classCount).fill(Infinity);
-    const maxLat = new Float64Array(classCount).fill(-Infinity);
-    const lat = new Float64Array(n);
-    const lng = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = cameras[i]!;
-      const r = c.rangeM;
-      let k = 0;
-      while (r > RANGE_CLASS_LIMITS_M[k]!) k++;
-      classOf[i] = k;
-      counts[k]!++;
-      if (r > maxRange[k]!) maxRange[k] = r;
-      lat[i] = c.lat;
-      lng[i] = c.lng;
-      if (c.lat < minLat[k]!) minLat[k] = c.lat;
-      if (c.lat > maxLat[k]!) maxLat[k] = c.lat;
-    }
+    const { place, view, tier } = fields;
+    const stats = classStats(place, n);
+    const { counts, maxRange, minLat, maxLat, sumLat } = stats;
     // Counting sort into class order (stable), then each class into rows (stable), then each row by longitude.
-    const next = new Int32Array(classCount);
-    for (let k = 1; k < classCount; k++) next[k] = next[k - 1]! + counts[k - 1]!;
-    const firstSlots = next.slice();
-    const byClass = new Uint32Array(n);
-    for (let i = 0; i < n; i++) byClass[next[classOf[i]!]!++] = i;
+    const classCount = RANGE_CLASS_LIMITS_M.length;
+    const firstSlots = new Int32Array(classCount);
+    for (let k = 1; k < classCount; k++) firstSlots[k] = firstSlots[k - 1]! + counts[k - 1]!;
+    const byClass = sortByClass(stats.classOf, firstSlots);
     const inputOfSlot = new Int32Array(n);
-    const keys = new Float64Array(n);
+    const scratch = new RowScratch();
     const classes: RangeClass[] = [];
     for (let k = 0; k < classCount; k++) {
       const count = counts[k]!;
       if (count === 0) continue;
       const firstSlot = firstSlots[k]!;
       const members = byClass.subarray(firstSlot, firstSlot + count);
-      let sumLat = 0;
-      for (let s = 0; s < count; s++) sumLat += lat[members[s]!]!;
-      const cosLat = Math.max(0.01, Math.cos((sumLat / count) * (Math.PI / 180)));
+      const cosLat = Math.max(0.01, Math.cos((sumLat[k]! / count) * (Math.PI / 180)));
       const maxCells = Math.max(1, Math.floor(count / CAMERAS_PER_CELL));
       // Square cells as wide as the class's longest range; larger ones if that would make too many cells.
       let cellM = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, maxRange[k]!));
-      const cells = occupiedCells(members, lat, lng, minLat[k]!, maxLat[k]!, rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count), cosLat / (cellM * DEG_PER_M));
+      const cells = occupiedCells(members, place, minLat[k]!, maxLat[k]!, rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count), cosLat / (cellM * DEG_PER_M));
       if (cells > maxCells) cellM *= Math.sqrt(cells / maxCells);
       const rowsPerDeg = rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count);
       const firstRow = Math.floor(minLat[k]! * rowsPerDeg);
       const rowCount = Math.floor(maxLat[k]! * rowsPerDeg) - firstRow + 1;
-      // Rows: counting sort (stable), then each row by longitude.
-      const rowOf = new Int32Array(count);
-      const rowStart = new Uint32Array(rowCount + 1);
-      for (let s = 0; s < count; s++) {
-        const r = Math.floor(lat[members[s]!]! * rowsPerDeg) - firstRow;
-        rowOf[s] = r;
-        rowStart[r + 1]!++;
-      }
-      for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
-      for (let r = 0; r <= rowCount; r++) rowStart[r]! += firstSlot;
-      const fill = rowStart.slice(0, rowCount);
-      for (let s = 0; s < count; s++) inputOfSlot[fill[rowOf[s]!]!++] = members[s]!;
-      let nonEmptyRows = 0;
-      let sumSpanDeg = 0;
-      for (let r = 0; r < rowCount; r++) {
-        const a = rowStart[r]!;
-        const b = rowStart[r + 1]!;
-        if (b === a) continue;
-        // Descending by −lng is ascending by lng; the payload is the input index.
-        for (let s = a; s < b; s++) keys[s] = -lng[inputOfSlot[s]!]!;
-        sortDescending(keys, inputOfSlot, a, b - 1);
-        nonEmptyRows++;
-        sumSpanDeg += lng[inputOfSlot[b - 1]!]! - lng[inputOfSlot[a]!]!;
-      }
+      const rowStart = sortIntoRows(members, place, rowsPerDeg, firstRow, rowCount, firstSlot, inputOfSlot);
+      const { nonEmptyRows, sumSpanDeg } = sortRowsByLng(rowStart, rowCount, place, inputOfSlot, scratch);
       // Square at the class's mean latitude, unless that still makes too many: then wider (down to one a row).
       let colsPerDeg = cosLat / (cellM * DEG_PER_M);
-      const cellsFor = (cpd: number): number => {
-        let cells = 0;
-        for (let r = 0; r < rowCount; r++) {
-          const a = rowStart[r]!;
-          const b = rowStart[r + 1]!;
-          if (b > a) cells += Math.floor(lng[inputOfSlot[b - 1]!]! * cpd) - Math.floor(lng[inputOfSlot[a]!]! * cpd) + 1;
-        }
-        return cells;
-      };
       if (sumSpanDeg * colsPerDeg + nonEmptyRows > maxCells) colsPerDeg = Math.max(MIN_COLS_PER_DEG, (maxCells - 2 * nonEmptyRows) / sumSpanDeg);
-      let cellCount = cellsFor(colsPerDeg);
+      let cellCount = cellsFor(colsPerDeg, rowStart, rowCount, place, inputOfSlot);
       while (cellCount > maxCells && colsPerDeg > MIN_COLS_PER_DEG) {
         colsPerDeg = Math.max(MIN_COLS_PER_DEG, colsPerDeg / 2);
-        cellCount = cellsFor(colsPerDeg);
+        cellCount = cellsFor(colsPerDeg, rowStart, rowCount, place, inputOfSlot);
       }
       const rowFirstCol = new Int32Array(rowCount);
       const rowCell = new Uint32Array(rowCount + 1);
       const cellStart = new Uint32Array(cellCount + 1);
-      let cell = 0;
-      for (let r = 0; r < rowCount; r++) {
-        rowCell[r] = cell;
-        const a = rowStart[r]!;
-        const b = rowStart[r + 1]!;
-        if (b === a) continue;
-        const firstCol = Math.floor(lng[inputOfSlot[a]!]! * colsPerDeg);
-        const cells = Math.floor(lng[inputOfSlot[b - 1]!]! * colsPerDeg) - firstCol + 1;
-        rowFirstCol[r] = firstCol;
-        // Cell j starts at the row's first slot whose column is ≥ firstCol + j.
-        let s = a;
-        for (let j = 0; j < cells; j++) {
-          while (s < b && Math.floor(lng[inputOfSlot[s]!]! * colsPerDeg) - firstCol < j) s++;
-          cellStart[cell + j] = s;
-        }
-        cell += cells;
-      }
-      rowCell[rowCount] = cell;
-      cellStart[cell] = firstSlot + count;
+      layCells(colsPerDeg, rowStart, rowCount, place, inputOfSlot, rowFirstCol, rowCell, cellStart);
+      cellStart[cellCount] = firstSlot + count;
       classes.push({ firstSlot, count, maxRangeM: maxRange[k]!, rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart });
     }
-    const slotOfInput = new Uint32Array(n);
+    // The class-order list is done with; its memory takes each input camera's slot.
+    const slotOfInput = byClass;
     for (let s = 0; s < n; s++) slotOfInput[inputOfSlot[s]!] = s;
-    // Scatter in input order: reading camera objects in the order they were allocated is far kinder to the cache.
-    const records = new Array<T | undefined>(n).fill(undefined);
-    const base = new StaticCameras<T>(classes, records, new Float64Array(PLACE * n), new Float64Array(VIEW * n), new Uint8Array(n));
-    for (let i = 0; i < n; i++) {
-      const c = cameras[i]!;
-      const s = slotOfInput[i]!;
-      records[s] = c;
-      base.#copyFields(s, c);
-    }
-    return { base, slotOfInput };
+    const records = gatherRecords(cameras, inputOfSlot);
+    permuteFields(place, view, tier, inputOfSlot);
+    return { base: new StaticCameras<T>(classes, records, place, view, tier), slotOfInput };
   }
 
   get maxRangeM(): number {
@@ -391,5 +321,201 @@ export class StaticCameras<T extends CameraForIndex> {
   #classOf(slot: number): RangeClass {
     for (const c of this.classes) if (slot < c.firstSlot + c.count) return c;
     throw new Error(`StaticCameras: slot ${slot} is in no range class`);
+  }
+}
+
+/** The cameras' fields as the base holds them (see StaticCameras), in input order until `StaticCameras.build` reorders them. */
+export interface CameraFields {
+  readonly place: Float64Array;
+  readonly view: Float64Array;
+  readonly tier: Uint8Array;
+}
+
+const ignore = (): void => {};
+
+/**
+ * Copies every camera's fields into the arrays the base will hold, input camera i at slot i, after `visit` has seen
+ * it (the index validates it and files its id there): one pass over the camera objects, read in the order they
+ * were allocated, and no temporary copies of the fields.
+ */
+export function readFields<T extends CameraForIndex>(cameras: readonly T[], visit: (camera: T, i: number) => void): CameraFields {
+  const n = cameras.length;
+  const place = new Float64Array(PLACE * n);
+  const view = new Float64Array(VIEW * n);
+  const tier = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cameras[i]!;
+    visit(c, i);
+    place[3 * i] = c.lat;
+    place[3 * i + 1] = c.lng;
+    place[3 * i + 2] = c.rangeM;
+    view[2 * i] = c.bearingDeg;
+    view[2 * i + 1] = c.fovDeg;
+    tier[i] = tierCode(c.tier);
+  }
+  return { place, view, tier };
+}
+
+/** Each camera's range class, and per class its count, longest range, latitude bounds and latitude sum (in input order). */
+function classStats(place: Float64Array, n: number) {
+  const classCount = RANGE_CLASS_LIMITS_M.length;
+  const classOf = new Uint8Array(n);
+  const counts = new Int32Array(classCount);
+  const maxRange = new Float64Array(classCount);
+  const minLat = new Float64Array(classCount).fill(Infinity);
+  const maxLat = new Float64Array(classCount).fill(-Infinity);
+  const sumLat = new Float64Array(classCount);
+  for (let i = 0; i < n; i++) {
+    const lat = place[3 * i]!;
+    const r = place[3 * i + 2]!;
+    let k = 0;
+    while (r > RANGE_CLASS_LIMITS_M[k]!) k++;
+    classOf[i] = k;
+    counts[k]!++;
+    if (r > maxRange[k]!) maxRange[k] = r;
+    if (lat < minLat[k]!) minLat[k] = lat;
+    if (lat > maxLat[k]!) maxLat[k] = lat;
+    sumLat[k]! += lat;
+  }
+  return { classOf, counts, maxRange, minLat, maxLat, sumLat };
+}
+
+/** The input indices in class order, stable (a counting sort from each class's first slot). */
+function sortByClass(classOf: Uint8Array, firstSlots: Int32Array): Uint32Array {
+  const next = firstSlots.slice();
+  const byClass = new Uint32Array(classOf.length);
+  for (let i = 0; i < classOf.length; i++) byClass[next[classOf[i]!]!++] = i;
+  return byClass;
+}
+
+/**
+ * Puts a class's members into inputOfSlot by row, stable (a counting sort); returns where each row starts (slots,
+ * one entry more than rows).
+ */
+function sortIntoRows(members: Uint32Array, place: Float64Array, rowsPerDeg: number, firstRow: number, rowCount: number, firstSlot: number, inputOfSlot: Int32Array): Uint32Array {
+  const count = members.length;
+  const rowStart = new Uint32Array(rowCount + 1);
+  for (let s = 0; s < count; s++) rowStart[Math.floor(place[3 * members[s]!]! * rowsPerDeg) - firstRow + 1]!++;
+  for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
+  for (let r = 0; r <= rowCount; r++) rowStart[r]! += firstSlot;
+  const fill = rowStart.slice(0, rowCount);
+  for (let s = 0; s < count; s++) {
+    const i = members[s]!;
+    inputOfSlot[fill[Math.floor(place[3 * i]! * rowsPerDeg) - firstRow]!++] = i;
+  }
+  return rowStart;
+}
+
+/** Sort keys and payload for one row at a time, grown to the longest row. */
+class RowScratch {
+  keys = new Float64Array(64);
+  payload = new Int32Array(64);
+
+  reserve(n: number): void {
+    if (n <= this.keys.length) return;
+    const size = Math.max(n, 2 * this.keys.length);
+    this.keys = new Float64Array(size);
+    this.payload = new Int32Array(size);
+  }
+}
+
+/** Sorts each row's slots by longitude; returns how many rows hold cameras and the sum of their longitude spans. */
+function sortRowsByLng(rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array, scratch: RowScratch): { nonEmptyRows: number; sumSpanDeg: number } {
+  let nonEmptyRows = 0;
+  let sumSpanDeg = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const a = rowStart[r]!;
+    const b = rowStart[r + 1]!;
+    if (b === a) continue;
+    const m = b - a;
+    scratch.reserve(m);
+    const { keys, payload } = scratch;
+    // Descending by −lng is ascending by lng; the payload is the input index.
+    for (let j = 0; j < m; j++) {
+      const i = inputOfSlot[a + j]!;
+      keys[j] = -place[3 * i + 1]!;
+      payload[j] = i;
+    }
+    sortDescending(keys, payload, 0, m - 1);
+    for (let j = 0; j < m; j++) inputOfSlot[a + j] = payload[j]!;
+    nonEmptyRows++;
+    sumSpanDeg += place[3 * inputOfSlot[b - 1]! + 1]! - place[3 * inputOfSlot[a]! + 1]!;
+  }
+  return { nonEmptyRows, sumSpanDeg };
+}
+
+/** How many cells the rows make at `colsPerDeg` (each row from its first camera's column to its last's). */
+function cellsFor(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array): number {
+  let cells = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const a = rowStart[r]!;
+    const b = rowStart[r + 1]!;
+    if (b > a) cells += Math.floor(place[3 * inputOfSlot[b - 1]! + 1]! * colsPerDeg) - Math.floor(place[3 * inputOfSlot[a]! + 1]! * colsPerDeg) + 1;
+  }
+  return cells;
+}
+
+/** Fills the row and cell tables of a class (all but the closing entry of `cellStart`). */
+function layCells(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array, rowFirstCol: Int32Array, rowCell: Uint32Array, cellStart: Uint32Array): void {
+  let cell = 0;
+  for (let r = 0; r < rowCount; r++) {
+    rowCell[r] = cell;
+    const a = rowStart[r]!;
+    const b = rowStart[r + 1]!;
+    if (b === a) continue;
+    const firstCol = Math.floor(place[3 * inputOfSlot[a]! + 1]! * colsPerDeg);
+    const cells = Math.floor(place[3 * inputOfSlot[b - 1]! + 1]! * colsPerDeg) - firstCol + 1;
+    rowFirstCol[r] = firstCol;
+    // Cell j starts at the row's first slot whose column is ≥ firstCol + j.
+    let s = a;
+    for (let j = 0; j < cells; j++) {
+      while (s < b && Math.floor(place[3 * inputOfSlot[s]! + 1]! * colsPerDeg) - firstCol < j) s++;
+      cellStart[cell + j] = s;
+    }
+    cell += cells;
+  }
+  rowCell[rowCount] = cell;
+}
+
+function gatherRecords<T>(cameras: readonly T[], inputOfSlot: Int32Array): (T | undefined)[] {
+  const n = cameras.length;
+  const records = new Array<T | undefined>(n).fill(undefined);
+  for (let s = 0; s < n; s++) records[s] = cameras[inputOfSlot[s]!];
+  return records;
+}
+
+/**
+ * Moves every camera's fields from its input index to its slot, in place, one cycle of the permutation at a time;
+ * `inputOfSlot` is used up (each slot done is marked by pointing at itself).
+ */
+function permuteFields(place: Float64Array, view: Float64Array, tier: Uint8Array, inputOfSlot: Int32Array): void {
+  for (let start = 0; start < inputOfSlot.length; start++) {
+    let i = inputOfSlot[start]!;
+    if (i === start) continue;
+    const lat = place[3 * start]!;
+    const lng = place[3 * start + 1]!;
+    const range = place[3 * start + 2]!;
+    const bearing = view[2 * start]!;
+    const fov = view[2 * start + 1]!;
+    const t = tier[start]!;
+    let s = start;
+    while (i !== start) {
+      place[3 * s] = place[3 * i]!;
+      place[3 * s + 1] = place[3 * i + 1]!;
+      place[3 * s + 2] = place[3 * i + 2]!;
+      view[2 * s] = view[2 * i]!;
+      view[2 * s + 1] = view[2 * i + 1]!;
+      tier[s] = tier[i]!;
+      inputOfSlot[s] = s;
+      s = i;
+      i = inputOfSlot[s]!;
+    }
+    place[3 * s] = lat;
+    place[3 * s + 1] = lng;
+    place[3 * s + 2] = range;
+    view[2 * s] = bearing;
+    view[2 * s + 1] = fov;
+    tier[s] = t;
+    inputOfSlot[s] = s;
   }
 }
