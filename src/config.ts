@@ -72,6 +72,14 @@ export const CONFIG_KEYS = {
     max: 24 * 7,
     doc: 'Absolute lifetime of a staff session, however active: one shift.',
   },
+  apiKeyCacheSeconds: {
+    env: 'WATCHFLOOR_API_KEY_CACHE_SECONDS',
+    kind: 'int',
+    default: '5',
+    min: 0,
+    max: 300,
+    doc: 'A feed\'s API key, once checked against the database, is trusted this long without checking again (0: every request). A key revoked on this instance stops at once; on another instance within this time.',
+  },
   lockoutThreshold: {
     env: 'WATCHFLOOR_LOCKOUT_THRESHOLD',
     kind: 'int',
@@ -361,6 +369,7 @@ export interface Config {
   logLevel: string;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  apiKeyCacheSeconds: number;
   lockoutThreshold: number;
   lockoutMinutes: number;
   loginRateLimitPerMinute: number;

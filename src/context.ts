@@ -101,7 +101,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const box = new SecretBox(key);
   const db = database.db;
   const auth = new AuthService(db, box, clock, config);
-  const staff = new StaffService(db, clock);
+  const staff = new StaffService(db, clock, (id) => auth.forgetApiKey(id));
   const cameras = new CameraRegistry();
   await cameras.load(db);
   const log = pino({

@@ -183,6 +183,26 @@ describe.each(testDatabases)('staff sign-in on $name', (kind) => {
     expect((await sut.app.inject({ method: 'GET', url: '/api/v1/auth/whoami', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(401);
   });
 
+  it('trusts a checked API key for a few seconds on another instance, and at once forgets one revoked here', async () => {
+    const other = await makeTestApp(database, { clock, config: { apiKeyCacheSeconds: 5 } });
+    const uncached = await makeTestApp(database, { clock, config: { apiKeyCacheSeconds: 0 } });
+    try {
+      const admin = await createAndSignIn(sut, ['admin']);
+      const made = await sut.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: admin.headers, payload: { name: 'CAD two', role: 'operator', agency: 'Test PD' } });
+      const key = made.json().key as string;
+      const whoami = (app: TestApp) => app.app.inject({ method: 'GET', url: '/api/v1/auth/whoami', headers: { authorization: `Bearer ${key}` } }).then((r) => r.statusCode);
+      expect([await whoami(sut), await whoami(other), await whoami(uncached)]).toEqual([200, 200, 200]);
+      expect((await sut.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${made.json().id}`, headers: admin.headers })).statusCode).toBe(200);
+      // Revoked through `sut`: refused there at once, and wherever nothing is cached; `other` still trusts its check.
+      expect([await whoami(sut), await whoami(uncached), await whoami(other)]).toEqual([401, 401, 200]);
+      clock.advance(5_000);
+      expect(await whoami(other)).toBe(401);
+    } finally {
+      await other.close();
+      await uncached.close();
+    }
+  });
+
   it('ends every session of an account an admin disables', async () => {
     const admin = await createAndSignIn(sut, ['admin']);
     const victim = await createAndSignIn(sut, ['operator']);

@@ -51,8 +51,15 @@ export class AuthService {
     private readonly db: Db,
     private readonly box: SecretBox,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours' | 'lockoutThreshold' | 'lockoutMinutes'>,
+    private readonly config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours' | 'lockoutThreshold' | 'lockoutMinutes'> & Partial<Pick<Config, 'apiKeyCacheSeconds'>>,
   ) {}
+
+  /**
+   * API keys checked lately, by the key's hash: a feed posting many incidents a second is not looked up for each
+   * one. Only keys found active are kept, for `apiKeyCacheSeconds`; revoking on this instance drops the key at
+   * once (forgetApiKey).
+   */
+  readonly #apiKeys = new Map<string, { principal: Principal; checkedAt: number }>();
 
   async login(username: string, password: string, ctx: RequestContext): Promise<LoginResult> {
     const now = this.clock.now();
@@ -209,11 +216,17 @@ export class AuthService {
 
   /** Authenticates a machine feed's `Authorization: Bearer <key>`. */
   async authenticateApiKey(key: string): Promise<Principal> {
-    const found = await staffRepo.findActiveApiKeyByHash(this.db, sha256Hex(key));
-    if (!found) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or has been revoked.');
+    const keyHash = sha256Hex(key);
     const now = this.clock.now();
+    const ttlMs = (this.config.apiKeyCacheSeconds ?? 0) * 1000;
+    const cached = this.#apiKeys.get(keyHash);
+    if (cached && now.getTime() - cached.checkedAt < ttlMs && now.getTime() >= cached.checkedAt) return cached.principal;
+    this.#apiKeys.delete(keyHash);
+    const found = await staffRepo.findActiveApiKeyByHash(this.db, keyHash);
+    if (!found) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or has been revoked.');
+    // last_used_at is kept to the minute; a cached key is touched again when it is next looked up.
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > 60_000) await staffRepo.touchApiKey(this.db, found.id, now);
-    return {
+    const principal: Principal = {
       kind: 'api_key',
       id: found.id,
       name: found.name,
@@ -221,6 +234,17 @@ export class AuthService {
       roles: [found.role],
       agency: { id: found.agency.id, name: found.agency.name, kind: found.agency.kind },
     };
+    if (ttlMs > 0) {
+      // Keys are few; a bound keeps a flood of distinct valid keys from growing the map without end.
+      if (this.#apiKeys.size >= 10_000) this.#apiKeys.clear();
+      this.#apiKeys.set(keyHash, { principal, checkedAt: now.getTime() });
+    }
+    return principal;
+  }
+
+  /** Drops a revoked key from the cache, so that this instance refuses it from the next request. */
+  forgetApiKey(id: string): void {
+    for (const [hash, entry] of this.#apiKeys) if (entry.principal.id === id) this.#apiKeys.delete(hash);
   }
 
   private refuseIfLocked(user: StaffUser, now: Date): void {

@@ -92,6 +92,8 @@ export class StaffService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Told of a key once its revocation has committed (the API-key cache forgets it). */
+    private readonly apiKeyRevoked: (id: string) => void = () => {},
   ) {}
 
   private audit(tx: Tx, actor: Actor, event: Omit<AuditEvent, 'actorType'>) {
@@ -214,11 +216,13 @@ export class StaffService {
   }
 
   async revokeApiKey(id: string, actor: Actor): Promise<ApiKey> {
-    return this.db.transaction(async (tx) => {
-      const revoked = await repo.revokeApiKey(tx, id, this.clock.now());
-      if (!revoked) throw notFound('an active API key with that id');
-      await this.audit(tx, actor, { action: 'apikey.revoke', targetType: 'api_key', targetId: id, details: { name: revoked.name } });
-      return revoked;
+    const revoked = await this.db.transaction(async (tx) => {
+      const row = await repo.revokeApiKey(tx, id, this.clock.now());
+      if (!row) throw notFound('an active API key with that id');
+      await this.audit(tx, actor, { action: 'apikey.revoke', targetType: 'api_key', targetId: id, details: { name: row.name } });
+      return row;
     });
+    this.apiKeyRevoked(id);
+    return revoked;
   }
 }
