@@ -294,14 +294,11 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
    */
   #rebuild(cameras: readonly T[], validate = false): void {
     if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
-    // One pass over the camera objects: validation, fields and ids together. The id table files input indices
-    // until the slots are known, then takes the slots in one pass over its buckets.
+    // One pass over the camera objects for validation and fields, one over their ids. The id table files input
+    // indices until the slots are known, then takes the slots in one pass over its buckets.
+    const fields = readFields(cameras, validate ? validateCamera : ignore);
     const byInput = new IdTable((i) => cameras[i]!.id, cameras.length);
-    let duplicate = -1;
-    const fields = readFields(cameras, (camera, i) => {
-      if (validate) validateCamera(camera);
-      if (byInput.set(camera.id, i) !== undefined && duplicate < 0) duplicate = i;
-    });
+    const duplicate = byInput.addCodes(0, cameras.length);
     if (duplicate >= 0) throw new RangeError(`duplicate camera id "${cameras[duplicate]!.id}"`);
     const { base, slotOfInput } = StaticCameras.build(cameras, fields);
     this.#version++;
@@ -313,6 +310,8 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     this.#ids = byInput.recode(slotOfInput, (code) => this.#keyOf(code));
   }
 }
+
+const ignore = (): void => {};
 
 function validateArea(a: IncidentArea): void {
   if (!(a.lat >= -90 && a.lat <= 90)) throw new RangeError(`area lat must be in [-90, 90], got ${a.lat}`);

@@ -12,6 +12,9 @@ const CODE_BITS = 24;
 const CODE_MASK = (1 << CODE_BITS) - 1;
 /** Largest code a table can hold (codes are stored plus one, so that 0 can mean empty). */
 export const MAX_CODE = CODE_MASK - 1;
+/** Keys hashed at a time by `addCodes`. */
+const BLOCK = 64;
+const BLOCK_HASHES = new Uint32Array(BLOCK);
 
 export class IdTable {
   #buckets: Uint32Array;
@@ -60,6 +63,37 @@ export class IdTable {
     buckets[i] = entry(h, code);
     this.#size++;
     return undefined;
+  }
+
+  /**
+   * Files codes from … to − 1 under their own keys (`keyOf(code)`), in order, and returns the first code whose key
+   * was already filed (leaving it unfiled and the rest undone), or -1. For bulk loading: it hashes a block of keys,
+   * then files the block. Filing is a cache miss in a large table, and a short loop of them lets the processor have
+   * several in flight, where hashing in between would leave each to stall in turn.
+   */
+  addCodes(from: number, to: number): number {
+    if (this.#size + (to - from) > this.#buckets.length * MAX_LOAD) this.#rehash(capacityFor(this.#size + (to - from)));
+    const hashes = BLOCK_HASHES;
+    for (let start = from; start < to; start += BLOCK) {
+      const end = Math.min(to, start + BLOCK);
+      for (let code = start; code < end; code++) hashes[code - start] = this.hash(this.keyOf(code));
+      const buckets = this.#buckets;
+      const mask = this.#mask;
+      for (let code = start; code < end; code++) {
+        const h = hashes[code - start]!;
+        const print = fingerprint(h);
+        for (let i = h & mask; ; i = (i + 1) & mask) {
+          const v = buckets[i]!;
+          if (v === EMPTY) {
+            buckets[i] = ((print << CODE_BITS) | (code + 1)) >>> 0;
+            this.#size++;
+            break;
+          }
+          if (v >>> CODE_BITS === print && this.keyOf((v & CODE_MASK) - 1) === this.keyOf(code)) return code;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Removes `key`; returns its code, if it was present. Backward-shift deletion keeps probes short without tombstones. */

@@ -335,8 +335,8 @@ const ignore = (): void => {};
 
 /**
  * Copies every camera's fields into the arrays the base will hold, input camera i at slot i, after `visit` has seen
- * it (the index validates it and files its id there): one pass over the camera objects, read in the order they
- * were allocated, and no temporary copies of the fields.
+ * it (the index validates it there): one pass over the camera objects, read in the order they were allocated, and
+ * no temporary copies of the fields.
  */
 export function readFields<T extends CameraForIndex>(cameras: readonly T[], visit: (camera: T, i: number) => void): CameraFields {
   const n = cameras.length;
