@@ -1,11 +1,12 @@
-// The camera index is built at start from one binary COPY of the verified cameras: it must read exactly what the
-// row-by-row SELECT reads, on PGlite and on PostgreSQL.
+// The camera index is built at start from the verified cameras' packed fields (migration 0009): it must read exactly
+// what the row-by-row SELECT reads, on PGlite and on PostgreSQL, after edits too.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CameraRegistry } from '../src/cameras/camera-registry.js';
-import { agencies } from '../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { agencies, cameras } from '../src/db/schema.js';
 import { testDatabases } from './support/databases.js';
 
 describe.each(testDatabases)('loading the camera index on $name', (kind) => {
@@ -55,6 +56,16 @@ describe.each(testDatabases)('loading the camera index on $name', (kind) => {
     expect(copied.some((c) => c.ownerId === null) && copied.some((c) => c.declinedKindsMask === 0b101)).toBe(true);
     const inTx = await database.db.transaction((tx) => cameraRepo.verifiedCamerasForIndex(tx));
     expect(byId(inTx)).toEqual(byId(selected));
+  });
+
+  it('reads a camera as it is after an edit (the packed fields follow every column)', async () => {
+    const [one] = await database.db.select().from(cameras).where(eq(cameras.status, 'verified')).limit(1);
+    await database.db.update(cameras).set({ lat: 38.9123456789, bearingDeg: 359.5, retentionDays: 45, declinedKindsMask: 0b11, ownerId: null }).where(eq(cameras.id, one!.id));
+    const copied = (await cameraRepo.verifiedCamerasForIndex(database.db)).find((c) => c.id === one!.id);
+    expect(copied).toMatchObject({ lat: 38.9123456789, bearingDeg: 359.5, retentionDays: 45, declinedKindsMask: 0b11, ownerId: null });
+    const selected: cameraRepo.IndexRow[] = [];
+    for await (const page of cameraRepo.verifiedCameras(database.db, 50)) selected.push(...page);
+    expect(byId(await cameraRepo.verifiedCamerasForIndex(database.db))).toEqual(byId(selected));
   });
 
   it('builds the index from it: every verified camera can be found, no other', async () => {

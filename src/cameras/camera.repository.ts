@@ -137,11 +137,12 @@ export const indexColumns = {
 export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
 
 /**
- * Every verified camera's index columns, for building the camera index at start, decoded straight from PostgreSQL's
- * binary format where a SELECT through the driver would make and parse a million rows of text (many seconds):
+ * Every verified camera's index columns, for building the camera index at start. The database keeps them packed
+ * in one column per camera (`index_fields`, 80 bytes, migration 0009), read beside tier and kind and decoded at
+ * fixed offsets, where a SELECT through the driver would make and parse a million rows of text (many seconds):
  * - PostgreSQL: one binary COPY, streamed, decoded row by row as it arrives (the server's work overlaps ours).
- * - PGlite: one row of columns (each column of every camera packed into one bytea by string_agg), because the
- *   embedded database spends most of a COPY on formatting each field of each row, and it runs in our thread.
+ * - PGlite: one row (the packed columns of every camera joined by string_agg), because the embedded database runs
+ *   in our thread and spends most of a COPY on formatting each field of each row.
  * Inside a transaction (no client of its own to copy with) it falls back to paged SELECTs.
  */
 export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]> {
@@ -153,28 +154,39 @@ export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]>
   return rows;
 }
 
+/** Bytes of `index_fields` and where each field starts in them (see migration 0009). */
+const INDEX_FIELDS_BYTES = 80;
+const AT = { id: 0, lat: 16, lng: 24, bearing: 32, fov: 40, range: 48, retention: 56, owner: 60, declined: 76 } as const;
+
+/** One camera from its packed fields at `o`; a nil owner id (a city camera) is no owner. */
+function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: string): IndexRow {
+  const owner = o + AT.owner;
+  return {
+    id: uuidAt(buf, o + AT.id),
+    lat: view.getFloat64(o + AT.lat),
+    lng: view.getFloat64(o + AT.lng),
+    bearingDeg: view.getFloat64(o + AT.bearing),
+    fovDeg: view.getFloat64(o + AT.fov),
+    rangeM: view.getFloat64(o + AT.range),
+    tier: tier as Camera['tier'],
+    retentionDays: view.getInt32(o + AT.retention),
+    ownerId: view.getBigUint64(owner) === 0n && view.getBigUint64(owner + 8) === 0n ? null : uuidAt(buf, owner),
+    kind: kind as Camera['kind'],
+    declinedKindsMask: view.getInt32(o + AT.declined),
+  };
+}
+
 async function copyVerifiedCameras(pool: pg.Pool): Promise<IndexRow[]> {
-  const select = `select id, lat, lng, bearing_deg, fov_deg, range_m, tier, retention_days, owner_id, kind, declined_kinds_mask from cameras where status = 'verified'`;
   const rows: IndexRow[] = [];
   const words = new WordTable();
-  const reader = new BinaryCopyReader(11, ({ buf, view, start: s, length }) => {
-    rows.push({
-      id: uuidAt(buf, s[0]!),
-      lat: view.getFloat64(s[1]!),
-      lng: view.getFloat64(s[2]!),
-      bearingDeg: view.getFloat64(s[3]!),
-      fovDeg: view.getFloat64(s[4]!),
-      rangeM: view.getFloat64(s[5]!),
-      tier: words.at(buf, s[6]!, length[6]!) as Camera['tier'],
-      retentionDays: view.getInt32(s[7]!),
-      ownerId: length[8]! < 0 ? null : uuidAt(buf, s[8]!),
-      kind: words.at(buf, s[9]!, length[9]!) as Camera['kind'],
-      declinedKindsMask: view.getInt32(s[10]!),
-    });
+  const reader = new BinaryCopyReader(3, ({ buf, view, start: s, length }) => {
+    if (length[0] !== INDEX_FIELDS_BYTES) throw new Error(`a camera's index_fields holds ${length[0]} bytes, expected ${INDEX_FIELDS_BYTES}`);
+    rows.push(indexRowAt(buf, view, s[0]!, words.at(buf, s[1]!, length[1]!), words.at(buf, s[2]!, length[2]!)));
   });
   const conn = await pool.connect();
   try {
-    for await (const chunk of conn.query(copyTo(`copy (${select}) to stdout with (format binary)`))) reader.push(chunk as Buffer);
+    const copy = copyTo(`copy (select index_fields, tier, kind from cameras where status = 'verified') to stdout with (format binary)`);
+    for await (const chunk of conn.query(copy)) reader.push(chunk as Buffer);
   } finally {
     conn.release();
   }
@@ -182,60 +194,36 @@ async function copyVerifiedCameras(pool: pg.Pool): Promise<IndexRow[]> {
   return rows;
 }
 
-/** A null owner (a city camera) travels as the nil uuid, which no owner has. */
-const NIL_UUID_HEX = '00000000000000000000000000000000';
-/** All aggregates of one scan see the rows in the same order, so the i-th entry of every column is the same camera. */
-const PACKED_COLUMNS = `select count(*),
-  string_agg(uuid_send(id), ''::bytea), string_agg(float8send(lat), ''::bytea), string_agg(float8send(lng), ''::bytea),
-  string_agg(float8send(bearing_deg), ''::bytea), string_agg(float8send(fov_deg), ''::bytea), string_agg(float8send(range_m), ''::bytea),
-  string_agg(int4send(retention_days), ''::bytea), string_agg(coalesce(uuid_send(owner_id), '\\x${NIL_UUID_HEX}'::bytea), ''::bytea),
-  string_agg(int4send(declined_kinds_mask), ''::bytea), string_agg(tier, ','), string_agg(kind, ',')
-  from cameras where status = 'verified'`;
+/** All aggregates of one scan see the rows in the same order, so the i-th entry of every list is the same camera. */
+const PACKED_CAMERAS = `select count(*), string_agg(index_fields, ''::bytea), string_agg(tier, ','), string_agg(kind, ',') from cameras where status = 'verified'`;
 
 async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
-  const result = await db.query(`copy (${PACKED_COLUMNS}) to '/dev/blob' with (format binary)`);
+  const result = await db.query(`copy (${PACKED_CAMERAS}) to '/dev/blob' with (format binary)`);
   if (!result.blob) throw new Error('PGlite returned no COPY output');
   let rows: IndexRow[] = [];
-  const reader = new BinaryCopyReader(12, ({ buf, view, start: s, length: len }) => {
+  const reader = new BinaryCopyReader(4, ({ buf, view, start: s, length: len }) => {
     const n = Number(view.getBigInt64(s[0]!));
     if (n === 0) return;
-    const column = (f: number, width: number) => {
-      if (len[f] !== n * width) throw new Error(`camera index column ${f} holds ${len[f]} bytes, expected ${n * width}`);
-      return s[f]!;
-    };
-    const [id, lat, lng, bearing, fov, range, retention, owner, declined] = [column(1, 16), column(2, 8), column(3, 8), column(4, 8), column(5, 8), column(6, 8), column(7, 4), column(8, 16), column(9, 4)];
+    if (len[1] !== n * INDEX_FIELDS_BYTES) throw new Error(`the cameras' index_fields hold ${len[1]} bytes, expected ${n * INDEX_FIELDS_BYTES}`);
     const words = new WordTable();
-    let tierAt = s[10]!;
-    let kindAt = s[11]!;
-    const tierEnd = tierAt + len[10]!;
-    const kindEnd = kindAt + len[11]!;
+    let tierAt = s[2]!;
+    let kindAt = s[3]!;
+    const tierEnd = tierAt + len[2]!;
+    const kindEnd = kindAt + len[3]!;
     const COMMA = 0x2c;
     rows = new Array<IndexRow>(n);
     for (let i = 0; i < n; i++) {
       let e = tierAt;
       while (e < tierEnd && buf[e] !== COMMA) e++;
-      const tier = words.at(buf, tierAt, e - tierAt) as Camera['tier'];
+      const tier = words.at(buf, tierAt, e - tierAt);
       tierAt = e + 1;
       e = kindAt;
       while (e < kindEnd && buf[e] !== COMMA) e++;
-      const kind = words.at(buf, kindAt, e - kindAt) as Camera['kind'];
+      const kind = words.at(buf, kindAt, e - kindAt);
       kindAt = e + 1;
-      const o = owner + 16 * i;
-      rows[i] = {
-        id: uuidAt(buf, id + 16 * i),
-        lat: view.getFloat64(lat + 8 * i),
-        lng: view.getFloat64(lng + 8 * i),
-        bearingDeg: view.getFloat64(bearing + 8 * i),
-        fovDeg: view.getFloat64(fov + 8 * i),
-        rangeM: view.getFloat64(range + 8 * i),
-        tier,
-        retentionDays: view.getInt32(retention + 4 * i),
-        ownerId: view.getBigUint64(o) === 0n && view.getBigUint64(o + 8) === 0n ? null : uuidAt(buf, o),
-        kind,
-        declinedKindsMask: view.getInt32(declined + 4 * i),
-      };
+      rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tier, kind);
     }
-    // A tier or kind holding a comma would leave the lists out of step with the other columns.
+    // A tier or kind holding a comma would leave the lists out of step with the cameras.
     if (tierAt !== tierEnd + 1 || kindAt !== kindEnd + 1) throw new Error('camera index tier/kind lists do not match the number of cameras');
   });
   reader.push(new Uint8Array(await result.blob.arrayBuffer()));
