@@ -119,6 +119,33 @@ describe('CameraIndex agrees exactly with brute force', () => {
     expect(nonEmpty / queries).toBeGreaterThan(0.3); // the comparison is not vacuous
   });
 
+  it('where the planar facing test is least accurate (69.9° N, a search reaching 3 km): wedges whose edge passes the incident circle within a degree or two', () => {
+    const centre = { lat: 69.9, lng: 20 };
+    const wedge = fc.record({
+      // Between the circle's edge and the search radius beyond it, where a wedge's facing decides.
+      beyondM: uniform(0, 1),
+      bearingDeg: uniform(0, 360),
+      fovDeg: uniform(1, 359),
+      side: fc.constantFrom(-1, 1),
+      offDeg: uniform(-2, 2),
+      rangeFactor: uniform(0.9, 1.5),
+    });
+    fc.assert(
+      fc.property(fc.array(wedge, { minLength: 1, maxLength: 40 }), uniform(0, 2_700), uniform(0, 300), (specs, accuracyM, searchRadiusM) => {
+        const cams = specs.map((w, i) => {
+          const distM = accuracyM + w.beyondM * searchRadiusM;
+          // The edge nearer the centre, turned to pass the circle at about its radius (offDeg either way).
+          const tangentDeg = distM > accuracyM ? (Math.asin(accuracyM / distM) * 180) / Math.PI : 90;
+          const bearingDeg = (((w.bearingDeg + 180 + w.side * (w.fovDeg / 2 + tangentDeg + w.offDeg)) % 360) + 360) % 360;
+          return camera(`c${i}`, { ...destinationPoint(centre, distM, w.bearingDeg), bearingDeg, fovDeg: w.fovDeg, rangeM: Math.max(1, distM * w.rangeFactor) });
+        });
+        const area = { ...centre, accuracyM };
+        expect(ids(CameraIndex.build(cams).findCamerasThatCouldSee(area, searchRadiusM))).toEqual(ids(bruteForce(cams, area, searchRadiusM)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('on 20,000 synthetic cameras over Washington, DC (whole match objects, ranking included)', () => {
     const city = new SyntheticCity(7);
     const cams = Array.from({ length: 20_000 }, () => city.camera());

@@ -7,7 +7,8 @@
 // - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the index is rebuilt from
 //   the live cameras, base slots first then the overlay: deterministic, and ~0.7 s for a million cameras here.
 // Every answer passes the same exact predicate (`matchCameraToArea` / its field form) that the brute-force test
-// oracle uses; the spatial search and the distance bound only ever discard cameras that predicate would reject.
+// oracle uses; the spatial search, the distance bound and the facing test only ever discard cameras that predicate
+// would reject.
 // A query allocates nothing per candidate: matches go into typed arrays (match-buffer.ts), are ranked there, and
 // only the ones returned become match objects.
 

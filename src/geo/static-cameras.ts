@@ -7,9 +7,10 @@
 // reaches), then by longitude. A query box therefore becomes, per row it crosses, one contiguous run of slots
 // found by two binary searches on longitude: no tree to walk, and the run is read front to back.
 // Each slot's latitude, longitude and range sit together in one Float64Array (24 bytes, read in order by the scan),
-// its bearing and fov in another (16 bytes, read by the exact test only) and its tier in a byte. A query drops most of a run with a trig-free distance bound, runs the exact test
-// on the copied fields, and never dereferences a camera object (in V8 every double field of an object is a
-// separate heap number, so that would be several cache misses per candidate).
+// its bearing and fov in another (16 bytes, read for the slots within reach only) and its tier in a byte. A query
+// drops most of a run with a trig-free distance bound, then most wedges facing away with a planar facing test,
+// runs the exact test on the copied fields, and never dereferences a camera object (in V8 every double field of an
+// object is a separate heap number, so that would be several cache misses per candidate).
 // Removals leave a tombstone (an undefined record and a NaN latitude, which no distance test passes); edits that keep
 // the point and the range class are in place.
 
@@ -75,6 +76,17 @@ const VIEW = 2;
 const BEARING = CAM_BEARING_DEG;
 const FOV = CAM_FOV_DEG;
 
+/**
+ * The scan's facing test: sine and cosine of whole degrees 0 … 360; it runs where the area lies within
+ * FACING_MAX_LAT of the equator and the search reaches at most FACING_MAX_M, where the plane's bearings and
+ * distances are within 0.25 % and 0.002 rad of the sphere's; FACING_SLACK_M is added to the reach besides.
+ */
+const SIN_DEG = Float64Array.from({ length: 361 }, (_, k) => Math.sin((k * Math.PI) / 180));
+const COS_DEG = Float64Array.from({ length: 361 }, (_, k) => Math.cos((k * Math.PI) / 180));
+const FACING_MAX_LAT = 70;
+const FACING_MAX_M = 3000;
+const FACING_SLACK_M = 1;
+
 const TIER_CODES: readonly CameraTier[] = ['registered', 'integrated', 'city'];
 const TIER_WEIGHTS = Float64Array.from(TIER_CODES, (t) => TIER_WEIGHT[t]);
 const tierCode = (tier: CameraTier): number => (tier === 'registered' ? 0 : tier === 'integrated' ? 1 : 2);
@@ -115,7 +127,7 @@ export class StaticCameras<T extends CameraForIndex> {
   tombstones = 0;
   readonly #slotRuns = new SlotRuns();
   /** A query's numbers for the scan (see collectMatches). */
-  readonly #query = new Float64Array(6);
+  readonly #query = new Float64Array(9);
 
   private constructor(
     readonly classes: readonly RangeClass[],
@@ -241,12 +253,21 @@ export class StaticCameras<T extends CameraForIndex> {
     q[3] = DistanceLowerBound.LIMIT_SCALE;
     q[4] = slackM + 1e-6;
     q[5] = searchRadiusM;
+    // The facing test below (see there) holds where the plane is a close enough map of the sphere.
+    q[6] = Math.abs(bound.lat0) <= FACING_MAX_LAT && searchRadiusM + slackM <= FACING_MAX_M ? 1 : 0;
+    q[7] = area.cosLat;
+    q[8] = (slackM + FACING_SLACK_M) * DEG_PER_M;
     const lat0 = q[0]!;
     const lng0 = q[1]!;
     const cosMinSq = q[2]!;
     const limitScale = q[3]!;
     const slackLimitM = q[4]!;
     const radiusM = q[5]!;
+    const facingTest = q[6] === 1;
+    const cosLat0 = q[7]!;
+    const reachDeg = q[8]!;
+    const sinDeg = SIN_DEG;
+    const cosDeg = COS_DEG;
     const areaFields = area.fields;
     const runData = runs.data;
     const runEnd = runs.length;
@@ -261,6 +282,28 @@ export class StaticCameras<T extends CameraForIndex> {
         const limitM = (rangeM < radiusM ? rangeM : radiusM) + slackLimitM;
         // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
         if (!(dLat * dLat + cosMinSq * dLng * dLng <= limitM * limitM * limitScale)) continue;
+        const fovDeg = view[2 * s + 1]!;
+        if (facingTest && fovDeg < 360) {
+          // A wedge facing away from the area: on the plane about the area's centre (degrees of arc), the
+          // centre is w = (we, wn) from the camera, at angle α from the axis; the wedge's half-angle h. The disc
+          // can meet the wedge only if w is within the reach of the cone of half-angle h, and
+          // |w × axis|·cos h − (w · axis)·sin h = |w|·sin(α − h) is never more than that distance. The axis is
+          // the bearing's whole degree below and h is rounded up to a whole degree, from a table: the margin of
+          // FACING_ANGLE_SLACK × (|we| + |wn|) ≥ |w| × (a degree, and what the plane gets wrong here) covers
+          // both. Whatever this rejects, the exact test would reject too; it costs a few multiplications.
+          let e = place[p + 1]! - lng0;
+          if (e > 180) e -= 360;
+          else if (e < -180) e += 360;
+          const we = -e * cosLat0;
+          const wn = -dLat;
+          const b = view[2 * s]! | 0;
+          const h = Math.ceil(fovDeg * 0.5);
+          const sinB = sinDeg[b]!;
+          const cosB = cosDeg[b]!;
+          const dot = we * sinB + wn * cosB;
+          const cross = Math.abs(we * cosB - wn * sinB);
+          if (cross * cosDeg[h]! - dot * sinDeg[h]! > reachDeg + 0.025 * (Math.abs(we) + Math.abs(wn))) continue;
+        }
         const code = matchWedgeAt(place, p, view, 2 * s, areaFields, radiusM, relation);
         // A match's record is read when the answer is built; asking for it now lets its cache miss overlap the scan.
         if (code === NO_INTERSECTION || records[s] === undefined) continue;
