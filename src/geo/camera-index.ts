@@ -1,7 +1,7 @@
 // The in-process index of verified cameras that answers "which cameras could have seen this incident?".
 //
 // - Base (static-cameras.ts): per range class, cameras in flat typed arrays sorted into latitude rows and, within
-//   a row, by longitude, built in bulk; a query box is a few contiguous runs of slots.
+//   a row, into cells of longitude, built in bulk; a query box is a few contiguous runs of slots.
 // - Overlay: cameras added or moved since the last build, in flat arrays scanned with a box test.
 // - Tombstones: a removed or moved base camera's slot is cleared, so it vanishes from the very next query.
 // - When the overlay passes `overlayLimit` (or tombstones pass a quarter of the base), the index is rebuilt from

@@ -1,11 +1,12 @@
 // The bulk-built, immutable-shape part of the camera index: cameras in flat typed arrays, sorted into latitude
-// rows and, within a row, by longitude.
+// rows and, within a row, into cells of longitude.
 //
 // Cameras are grouped by range class (≤16 m, ≤32 m, … doubling): a query searches each class only as far as
 // that class's longest range reaches, so the many short-range doorbells near an incident are not all tested
 // against a 250 m radius. Within a class, slot order is by row (a band of latitude about as tall as the class
-// reaches), then by longitude. A query box therefore becomes, per row it crosses, one contiguous run of slots
-// found by two binary searches on longitude: no tree to walk, and the run is read front to back.
+// reaches), then by cell (a column of longitude about as wide), then by input order. A query box therefore
+// becomes, per row it crosses, one contiguous run of slots, its cells' bounds read from the cell table: no tree
+// to walk, and the run is read front to back.
 // Each slot's latitude, longitude and range sit together in one Float64Array (24 bytes, read in order by the scan),
 // its bearing and fov in another (16 bytes, read for the slots within reach only) and its tier in a byte. A query
 // drops most of a run with a trig-free distance bound, then most wedges facing away with a planar facing test,
@@ -16,7 +17,7 @@
 
 import type { CameraForIndex } from './camera-types.js';
 import { BOUNDARY_TOLERANCE_M, CAM_BEARING_DEG, CAM_FOV_DEG, CAM_LAT, CAM_LNG, CAM_RANGE_M, FACES_AREA, NO_INTERSECTION, matchWedgeAt, type PreparedArea } from './fov.js';
-import { sortDescending, type MatchBuffer } from './match-buffer.js';
+import type { MatchBuffer } from './match-buffer.js';
 import { TIER_WEIGHT, usefulnessScoreOf, type CameraTier } from './ranking.js';
 import { DistanceLowerBound, EARTH_RADIUS_M, boundingBoxesAround } from './sphere.js';
 
@@ -103,7 +104,7 @@ interface RangeClass {
   readonly rowFirstCol: Int32Array;
   /** Row r has cells rowCell[r] … rowCell[r + 1] − 1 (none when the row is empty); one entry more than rows. */
   readonly rowCell: Uint32Array;
-  /** Cell c holds slots cellStart[c] … cellStart[c + 1] − 1 (sorted by longitude); one entry more than cells. */
+  /** Cell c holds slots cellStart[c] … cellStart[c + 1] − 1 (in input order); one entry more than cells. */
   readonly cellStart: Uint32Array;
 }
 
@@ -152,7 +153,7 @@ export class StaticCameras<T extends CameraForIndex> {
     const { place, view, tier } = fields;
     const stats = classStats(place, n);
     const { counts, maxRange, minLat, maxLat, sumLat } = stats;
-    // Counting sort into class order (stable), then each class into rows (stable), then each row by longitude.
+    // Counting sort into class order (stable), then each class into rows (stable), then each row into cells (stable).
     const classCount = RANGE_CLASS_LIMITS_M.length;
     const firstSlots = new Int32Array(classCount);
     for (let k = 1; k < classCount; k++) firstSlots[k] = firstSlots[k - 1]! + counts[k - 1]!;
@@ -174,20 +175,20 @@ export class StaticCameras<T extends CameraForIndex> {
       const rowsPerDeg = rowsPerDegFor(cellM, minLat[k]!, maxLat[k]!, count);
       const firstRow = Math.floor(minLat[k]! * rowsPerDeg);
       const rowCount = Math.floor(maxLat[k]! * rowsPerDeg) - firstRow + 1;
-      const rowStart = sortIntoRows(members, place, rowsPerDeg, firstRow, rowCount, firstSlot, inputOfSlot);
-      const { nonEmptyRows, sumSpanDeg } = sortRowsByLng(rowStart, rowCount, place, inputOfSlot, scratch);
+      const { rowStart, rowMinLng, rowMaxLng } = sortIntoRows(members, place, rowsPerDeg, firstRow, rowCount, firstSlot, inputOfSlot);
+      const { nonEmptyRows, sumSpanDeg } = rowSpans(rowStart, rowCount, rowMinLng, rowMaxLng);
       // Square at the class's mean latitude, unless that still makes too many: then wider (down to one a row).
       let colsPerDeg = cosLat / (cellM * DEG_PER_M);
       if (sumSpanDeg * colsPerDeg + nonEmptyRows > maxCells) colsPerDeg = Math.max(MIN_COLS_PER_DEG, (maxCells - 2 * nonEmptyRows) / sumSpanDeg);
-      let cellCount = cellsFor(colsPerDeg, rowStart, rowCount, place, inputOfSlot);
+      let cellCount = cellsFor(colsPerDeg, rowStart, rowCount, rowMinLng, rowMaxLng);
       while (cellCount > maxCells && colsPerDeg > MIN_COLS_PER_DEG) {
         colsPerDeg = Math.max(MIN_COLS_PER_DEG, colsPerDeg / 2);
-        cellCount = cellsFor(colsPerDeg, rowStart, rowCount, place, inputOfSlot);
+        cellCount = cellsFor(colsPerDeg, rowStart, rowCount, rowMinLng, rowMaxLng);
       }
       const rowFirstCol = new Int32Array(rowCount);
       const rowCell = new Uint32Array(rowCount + 1);
       const cellStart = new Uint32Array(cellCount + 1);
-      layCells(colsPerDeg, rowStart, rowCount, place, inputOfSlot, rowFirstCol, rowCell, cellStart);
+      layCells(colsPerDeg, rowStart, rowCount, rowMinLng, rowMaxLng, place, inputOfSlot, rowFirstCol, rowCell, cellStart, scratch);
       cellStart[cellCount] = firstSlot + count;
       classes.push({ firstSlot, count, maxRangeM: maxRange[k]!, rowsPerDeg, firstRow, colsPerDeg, rowFirstCol, rowCell, cellStart });
     }
@@ -433,88 +434,94 @@ function sortByClass(classOf: Uint8Array, firstSlots: Int32Array): Uint32Array {
 
 /**
  * Puts a class's members into inputOfSlot by row, stable (a counting sort); returns where each row starts (slots,
- * one entry more than rows).
+ * one entry more than rows) and each row's least and greatest longitude.
  */
-function sortIntoRows(members: Uint32Array, place: Float64Array, rowsPerDeg: number, firstRow: number, rowCount: number, firstSlot: number, inputOfSlot: Int32Array): Uint32Array {
+function sortIntoRows(members: Uint32Array, place: Float64Array, rowsPerDeg: number, firstRow: number, rowCount: number, firstSlot: number, inputOfSlot: Int32Array) {
   const count = members.length;
   const rowStart = new Uint32Array(rowCount + 1);
+  const rowMinLng = new Float64Array(rowCount).fill(Infinity);
+  const rowMaxLng = new Float64Array(rowCount).fill(-Infinity);
   for (let s = 0; s < count; s++) rowStart[Math.floor(place[3 * members[s]!]! * rowsPerDeg) - firstRow + 1]!++;
   for (let r = 0; r < rowCount; r++) rowStart[r + 1]! += rowStart[r]!;
   for (let r = 0; r <= rowCount; r++) rowStart[r]! += firstSlot;
   const fill = rowStart.slice(0, rowCount);
   for (let s = 0; s < count; s++) {
     const i = members[s]!;
-    inputOfSlot[fill[Math.floor(place[3 * i]! * rowsPerDeg) - firstRow]!++] = i;
+    const r = Math.floor(place[3 * i]! * rowsPerDeg) - firstRow;
+    const lng = place[3 * i + 1]!;
+    inputOfSlot[fill[r]!++] = i;
+    if (lng < rowMinLng[r]!) rowMinLng[r] = lng;
+    if (lng > rowMaxLng[r]!) rowMaxLng[r] = lng;
   }
-  return rowStart;
+  return { rowStart, rowMinLng, rowMaxLng };
 }
 
-/** Sort keys and payload for one row at a time, grown to the longest row. */
-class RowScratch {
-  keys = new Float64Array(64);
-  payload = new Int32Array(64);
-
-  reserve(n: number): void {
-    if (n <= this.keys.length) return;
-    const size = Math.max(n, 2 * this.keys.length);
-    this.keys = new Float64Array(size);
-    this.payload = new Int32Array(size);
-  }
-}
-
-/** Sorts each row's slots by longitude; returns how many rows hold cameras and the sum of their longitude spans. */
-function sortRowsByLng(rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array, scratch: RowScratch): { nonEmptyRows: number; sumSpanDeg: number } {
+/** How many rows hold cameras, and the sum of their longitude spans (in row order). */
+function rowSpans(rowStart: Uint32Array, rowCount: number, rowMinLng: Float64Array, rowMaxLng: Float64Array): { nonEmptyRows: number; sumSpanDeg: number } {
   let nonEmptyRows = 0;
   let sumSpanDeg = 0;
   for (let r = 0; r < rowCount; r++) {
-    const a = rowStart[r]!;
-    const b = rowStart[r + 1]!;
-    if (b === a) continue;
-    const m = b - a;
-    scratch.reserve(m);
-    const { keys, payload } = scratch;
-    // Descending by −lng is ascending by lng; the payload is the input index.
-    for (let j = 0; j < m; j++) {
-      const i = inputOfSlot[a + j]!;
-      keys[j] = -place[3 * i + 1]!;
-      payload[j] = i;
-    }
-    sortDescending(keys, payload, 0, m - 1);
-    for (let j = 0; j < m; j++) inputOfSlot[a + j] = payload[j]!;
+    if (rowStart[r + 1] === rowStart[r]) continue;
     nonEmptyRows++;
-    sumSpanDeg += place[3 * inputOfSlot[b - 1]! + 1]! - place[3 * inputOfSlot[a]! + 1]!;
+    sumSpanDeg += rowMaxLng[r]! - rowMinLng[r]!;
   }
   return { nonEmptyRows, sumSpanDeg };
 }
 
-/** How many cells the rows make at `colsPerDeg` (each row from its first camera's column to its last's). */
-function cellsFor(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array): number {
+/** How many cells the rows make at `colsPerDeg` (each row from its least longitude's column to its greatest's). */
+function cellsFor(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, rowMinLng: Float64Array, rowMaxLng: Float64Array): number {
   let cells = 0;
   for (let r = 0; r < rowCount; r++) {
-    const a = rowStart[r]!;
-    const b = rowStart[r + 1]!;
-    if (b > a) cells += Math.floor(place[3 * inputOfSlot[b - 1]! + 1]! * colsPerDeg) - Math.floor(place[3 * inputOfSlot[a]! + 1]! * colsPerDeg) + 1;
+    if (rowStart[r + 1]! > rowStart[r]!) cells += Math.floor(rowMaxLng[r]! * colsPerDeg) - Math.floor(rowMinLng[r]! * colsPerDeg) + 1;
   }
   return cells;
 }
 
-/** Fills the row and cell tables of a class (all but the closing entry of `cellStart`). */
-function layCells(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, place: Float64Array, inputOfSlot: Int32Array, rowFirstCol: Int32Array, rowCell: Uint32Array, cellStart: Uint32Array): void {
+/** Per-row work arrays, grown to the longest row and the most cells in a row. */
+class RowScratch {
+  payload = new Int32Array(64);
+  column = new Int32Array(64);
+  next = new Uint32Array(64);
+
+  reserve(slots: number, cells: number): void {
+    if (slots > this.payload.length) {
+      this.payload = new Int32Array(Math.max(slots, 2 * this.payload.length));
+      this.column = new Int32Array(this.payload.length);
+    }
+    if (cells > this.next.length) this.next = new Uint32Array(Math.max(cells, 2 * this.next.length));
+  }
+}
+
+/**
+ * Orders each row's slots by column (a counting sort, stable, so by input order within a cell) and fills the row
+ * and cell tables of a class (all but the closing entry of `cellStart`). A query reads whole cells, so nothing
+ * needs a finer order, and the counts are the cell table.
+ */
+function layCells(colsPerDeg: number, rowStart: Uint32Array, rowCount: number, rowMinLng: Float64Array, rowMaxLng: Float64Array, place: Float64Array, inputOfSlot: Int32Array, rowFirstCol: Int32Array, rowCell: Uint32Array, cellStart: Uint32Array, scratch: RowScratch): void {
   let cell = 0;
   for (let r = 0; r < rowCount; r++) {
     rowCell[r] = cell;
     const a = rowStart[r]!;
     const b = rowStart[r + 1]!;
     if (b === a) continue;
-    const firstCol = Math.floor(place[3 * inputOfSlot[a]! + 1]! * colsPerDeg);
-    const cells = Math.floor(place[3 * inputOfSlot[b - 1]! + 1]! * colsPerDeg) - firstCol + 1;
+    const firstCol = Math.floor(rowMinLng[r]! * colsPerDeg);
+    const cells = Math.floor(rowMaxLng[r]! * colsPerDeg) - firstCol + 1;
     rowFirstCol[r] = firstCol;
-    // Cell j starts at the row's first slot whose column is ≥ firstCol + j.
-    let s = a;
-    for (let j = 0; j < cells; j++) {
-      while (s < b && Math.floor(place[3 * inputOfSlot[s]! + 1]! * colsPerDeg) - firstCol < j) s++;
-      cellStart[cell + j] = s;
+    scratch.reserve(b - a, cells);
+    const { payload, column, next } = scratch;
+    // Count each column into the entry after it, then sum: cell j starts after the row's slots in columns < j.
+    cellStart.fill(0, cell, cell + cells + 1);
+    for (let t = 0; t < b - a; t++) {
+      const i = inputOfSlot[a + t]!;
+      const col = Math.floor(place[3 * i + 1]! * colsPerDeg) - firstCol;
+      payload[t] = i;
+      column[t] = col;
+      cellStart[cell + col + 1]!++;
     }
+    cellStart[cell] = a;
+    for (let j = 1; j <= cells; j++) cellStart[cell + j]! += cellStart[cell + j - 1]!;
+    for (let j = 0; j < cells; j++) next[j] = cellStart[cell + j]!;
+    for (let t = 0; t < b - a; t++) inputOfSlot[next[column[t]!]!++] = payload[t]!;
     cell += cells;
   }
   rowCell[rowCount] = cell;
