@@ -154,10 +154,11 @@ export function relateWedgeAt(place: Float64Array, p: number, view: Float64Array
   const distM = dRad * 6_371_008.8;
   const reachM = area[4]! + 0.001;
   out[0] = distM;
-  if (distM > rangeM + reachM) {
-    out[1] = 180;
-    return 0; // NO_INTERSECTION
-  }
+  // Stored before the test rather than in its branch: in an index query that branch is rare (the scan's distance
+  // bound has let through little beyond reach), and its first use in optimised code would send the function back
+  // to the interpreter for as long as re-optimising it takes.
+  out[1] = 180;
+  if (distM > rangeM + reachM) return 0; // NO_INTERSECTION
   if (distM === 0) return atApex(out);
   // The angle between the camera's bearing and the initial bearing to A.
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
