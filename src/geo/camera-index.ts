@@ -18,7 +18,7 @@ import { IdTable, MAX_CODE } from './id-table.js';
 import { MatchBuffer } from './match-buffer.js';
 import { TIER_WEIGHT, usefulnessScoreOf } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
-import { StaticCameras, readFields } from './static-cameras.js';
+import { StaticCameras, allocateFields, readFieldsInto } from './static-cameras.js';
 
 export type { CameraForIndex, CameraMatch } from './camera-types.js';
 
@@ -59,6 +59,8 @@ export interface CameraIndexMemory {
 }
 
 const REF_BYTES = 8;
+/** Cameras read at a time by a build before their ids are filed. */
+const ID_BLOCK = 64;
 
 export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   readonly #overlayLimit: number;
@@ -295,11 +297,20 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
    */
   #rebuild(cameras: readonly T[], validate = false): void {
     if (cameras.length > MAX_CODE + 1) throw new RangeError(`CameraIndex holds at most ${MAX_CODE + 1} cameras, got ${cameras.length}`);
-    // One pass over the camera objects for validation and fields, one over their ids. The id table files input
-    // indices until the slots are known, then takes the slots in one pass over its buckets.
-    const fields = readFields(cameras, validate ? validateCamera : ignore);
-    const byInput = new IdTable((i) => cameras[i]!.id, cameras.length);
-    const duplicate = byInput.addCodes(0, cameras.length);
+    // One pass over the camera objects: a block at a time, validation and fields, then the block's ids while their
+    // strings are still in cache. The id table files input indices until the slots are known, then takes the
+    // slots in one pass over its buckets. After a duplicate id, the rest is only validated (an invalid camera is
+    // reported first, as if all were validated before any id was filed).
+    const n = cameras.length;
+    const fields = allocateFields(n);
+    const byInput = new IdTable((i) => cameras[i]!.id, n);
+    const visit = validate ? validateCamera : ignore;
+    let duplicate = -1;
+    for (let from = 0; from < n; from += ID_BLOCK) {
+      const to = Math.min(n, from + ID_BLOCK);
+      readFieldsInto(fields, cameras, from, to, visit);
+      if (duplicate < 0) duplicate = byInput.addCodes(from, to);
+    }
     if (duplicate >= 0) throw new RangeError(`duplicate camera id "${cameras[duplicate]!.id}"`);
     const { base, slotOfInput } = StaticCameras.build(cameras, fields);
     this.#version++;

@@ -379,15 +379,23 @@ const ignore = (): void => {};
 
 /**
  * Copies every camera's fields into the arrays the base will hold, input camera i at slot i, after `visit` has seen
- * it (the index validates it there): one pass over the camera objects, read in the order they were allocated, and
- * no temporary copies of the fields.
+ * it (the index validates it there): read in the order the camera objects were allocated, and no temporary copies
+ * of the fields.
  */
 export function readFields<T extends CameraForIndex>(cameras: readonly T[], visit: (camera: T, i: number) => void): CameraFields {
-  const n = cameras.length;
-  const place = new Float64Array(PLACE * n);
-  const view = new Float64Array(VIEW * n);
-  const tier = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  const fields = allocateFields(cameras.length);
+  readFieldsInto(fields, cameras, 0, cameras.length, visit);
+  return fields;
+}
+
+export function allocateFields(n: number): CameraFields {
+  return { place: new Float64Array(PLACE * n), view: new Float64Array(VIEW * n), tier: new Uint8Array(n) };
+}
+
+/** `readFields` for the cameras from … to − 1, into arrays from `allocateFields`. */
+export function readFieldsInto<T extends CameraForIndex>(fields: CameraFields, cameras: readonly T[], from: number, to: number, visit: (camera: T, i: number) => void): void {
+  const { place, view, tier } = fields;
+  for (let i = from; i < to; i++) {
     const c = cameras[i]!;
     visit(c, i);
     place[3 * i] = c.lat;
@@ -397,7 +405,6 @@ export function readFields<T extends CameraForIndex>(cameras: readonly T[], visi
     view[2 * i + 1] = c.fovDeg;
     tier[i] = tierCode(c.tier);
   }
-  return { place, view, tier };
 }
 
 /** Each camera's range class, and per class its count, longest range, latitude bounds and latitude sum (in input order). */
