@@ -292,7 +292,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   }
 
   /**
-   * Replaces every structure from `cameras`, validating them first if asked (only `build` needs to, and only it can
+   * Replaces every structure from `cameras`, validating them if asked (only `build` needs to, and only it can
    * meet a duplicate id). Throws on the first invalid camera, else on the first duplicate id, in input order.
    */
   #rebuild(cameras: readonly T[], validate = false): void {
