@@ -170,7 +170,7 @@ function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: 
     rangeM: view.getFloat64(o + AT.range),
     tier: tier as Camera['tier'],
     retentionDays: view.getInt32(o + AT.retention),
-    ownerId: view.getBigUint64(owner) === 0n && view.getBigUint64(owner + 8) === 0n ? null : uuidAt(buf, owner),
+    ownerId: (view.getInt32(owner) | view.getInt32(owner + 4) | view.getInt32(owner + 8) | view.getInt32(owner + 12)) === 0 ? null : uuidAt(buf, owner),
     kind: kind as Camera['kind'],
     declinedKindsMask: view.getInt32(o + AT.declined),
   };
