@@ -1,4 +1,4 @@
-// The only code that writes or reads the audit_log table.
+// The only code that writes or reads the audit_log and audit_pending tables.
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { auditLog, auditPending } from '../db/schema.js';
@@ -22,10 +22,8 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-/**
- * The advisory lock that serialises appends across every connection and instance is taken by the database's
- * database's audit functions (key 7715002, migrations 0007–0008).
- */
+// Appends are chained by the database (migrations 0007–0008): its audit functions take the advisory lock (key
+// 7715002) that serialises appends across every connection and instance, read the chain's end and hash.
 
 export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditContent {
   return {
