@@ -1,4 +1,4 @@
-// The camera index is built at start from the verified cameras' packed fields (migration 0009): it must read exactly
+// The camera index is built at start from the verified cameras' packed fields (migration 0008): it must read exactly
 // what the row-by-row SELECT reads, on PGlite and on PostgreSQL, after edits too.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

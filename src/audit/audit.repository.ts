@@ -22,7 +22,7 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-// Appends are chained by the database (migrations 0007–0008): its audit functions take the advisory lock (key
+// Appends are chained by the database (migration 0007): its audit functions take the advisory lock (key
 // 7715002) that serialises appends across every connection and instance, read the chain's end and hash.
 
 export function contentOf(row: Omit<AuditRow, 'prevHash' | 'hash'>): AuditContent {
@@ -55,7 +55,7 @@ export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<
 
 /**
  * Appends entries, in order, and returns them chained (seq, hash): one statement, the database's audit_append
- * (migrations 0007–0008), which chains whatever this transaction has pending, then these. The chain's lock is
+ * (migration 0007), which chains whatever this transaction has pending, then these. The chain's lock is
  * held from there to the commit. Where the rows are not needed back, `auditAtCommit` holds it for less.
  */
 export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Date): Promise<AuditRow[]> {

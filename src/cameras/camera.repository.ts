@@ -138,7 +138,7 @@ export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
 
 /**
  * Every verified camera's index columns, for building the camera index at start. The database keeps them packed
- * in one column per camera (`index_fields`, 80 bytes, migration 0009), read beside tier and kind and decoded at
+ * in one column per camera (`index_fields`, 80 bytes, migration 0008), read beside tier and kind and decoded at
  * fixed offsets, where a SELECT through the driver would make and parse a million rows of text (many seconds):
  * - PostgreSQL: one binary COPY, streamed, decoded row by row as it arrives (the server's work overlaps ours).
  * - PGlite: one row (the packed columns of every camera joined by string_agg), because the embedded database runs
@@ -154,7 +154,7 @@ export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]>
   return rows;
 }
 
-/** Bytes of `index_fields` and where each field starts in them (see migration 0009). */
+/** Bytes of `index_fields` and where each field starts in them (see migration 0008). */
 const INDEX_FIELDS_BYTES = 80;
 const AT = { id: 0, lat: 16, lng: 24, bearing: 32, fov: 40, range: 48, retention: 56, owner: 60, declined: 76 } as const;
 

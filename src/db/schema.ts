@@ -127,7 +127,7 @@ export const auditLog = pgTable(
 );
 
 /**
- * Audit entries a transaction has written but not yet chained: at its commit a deferred trigger (migration 0008)
+ * Audit entries a transaction has written but not yet chained: at its commit a deferred trigger (migration 0007)
  * takes the chain's lock, chains them into audit_log and deletes them, so no committed row is ever here. Each row
  * holds one append's entries: {row: audit_log columns, head, tail} (see audit_append), in order.
  */

@@ -1,3 +1,7 @@
+-- The audit trail's hash chain is extended inside the database. The application computes each entry's canonical
+-- body (the JSON that is hashed) in two pieces around its sequence number, which only the chain's end decides; here
+-- hash = sha256(prev_hash || '\n' || head || seq || tail), exactly what src/audit/audit.hash.ts computes and verifies.
+--
 -- Audit entries are chained at commit. A transaction writes its entries to audit_pending (with its other rows, in
 -- the same statement); a deferred constraint trigger runs audit_chain_pending as the transaction commits, which
 -- takes the chain's lock, chains them into audit_log and deletes them. The chain's lock is then held only while
