@@ -193,7 +193,7 @@ describe.each(testDatabases)('audit trail on $name', (kind) => {
     expect(await pending()).toBe(0);
     // Many transactions committing at once, each with entries for its commit: one chain, every entry in it.
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => database.db.transaction((tx) => insertAll(tx, auditAtCommit([ev('test.order.many'), ev('test.order.many')], clock.now())))),
+      Array.from({ length: 30 }, () => database.db.transaction((tx) => insertAll(tx, auditAtCommit([ev('test.order.many'), ev('test.order.many')], clock.now())))),
     );
     expect(await listAudit(database.db, { action: 'test.order.many' }, 100)).toHaveLength(60);
     expect(await pending()).toBe(0);
