@@ -78,4 +78,17 @@ describe.each(testDatabases)('loading the camera index on $name', (kind) => {
     const found = registry.index.findCamerasThatCouldSee({ lat: one.lat, lng: one.lng, accuracyM: 0 }, 50);
     expect(found.map((m) => m.camera.id)).toContain(one.id);
   });
+
+  it('reads the owners of cameras stored side by side, each its own (runs of one owner share a string)', async () => {
+    const ownerRows = Array.from({ length: 3 }, (_, i) => ({ id: crypto.randomUUID(), name: `Run ${i}`, email: `run${i}@example.org`, kind: 'business' as const, consentVersion: 'v1', consentAt: now }));
+    await cameraRepo.insertOwners(database.db, ownerRows);
+    // Owner A's three cameras, then B's one, then A's again: stored in this order by one insert.
+    const order = [0, 0, 0, 1, 0, 2, 2];
+    const made = await cameraRepo.insertCameras(
+      database.db,
+      order.map((o, i) => ({ ownerId: ownerRows[o]!.id, lat: 38.95 + i / 10_000, lng: -77.0, kind: 'fixed' as const, bearingDeg: 0, fovDeg: 90, rangeM: 30, retentionDays: 14, tier: 'registered' as const, status: 'verified' as const, source: 'import' as const, createdAt: now, updatedAt: now })),
+    );
+    const byCamera = new Map((await cameraRepo.verifiedCamerasForIndex(database.db)).map((c) => [c.id, c.ownerId]));
+    expect(made.map((c) => byCamera.get(c.id))).toEqual(order.map((o) => ownerRows[o]!.id));
+  });
 });

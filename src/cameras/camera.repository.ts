@@ -158,9 +158,33 @@ export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]>
 const INDEX_FIELDS_BYTES = 80;
 const AT = { id: 0, lat: 16, lng: 24, bearing: 32, fov: 40, range: 48, retention: 56, owner: 60, declined: 76 } as const;
 
-/** One camera from its packed fields at `o`; a nil owner id (a city camera) is no owner. */
-function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: string): IndexRow {
-  const owner = o + AT.owner;
+/**
+ * Owner ids as strings, one per run of cameras of the same owner: cameras registered together are stored together,
+ * so comparing with the previous camera's owner shares the string (and saves making one) for most of them.
+ */
+class OwnerIds {
+  readonly #last = new Int32Array(4);
+  #lastId: string | null = null;
+
+  /** The owner at `o`; the nil uuid (a city camera) is no owner. */
+  at(buf: Buffer, view: DataView, o: number): string | null {
+    const a = view.getInt32(o);
+    const b = view.getInt32(o + 4);
+    const c = view.getInt32(o + 8);
+    const d = view.getInt32(o + 12);
+    if ((a | b | c | d) === 0) return null;
+    const last = this.#last;
+    if (this.#lastId !== null && a === last[0] && b === last[1] && c === last[2] && d === last[3]) return this.#lastId;
+    last[0] = a;
+    last[1] = b;
+    last[2] = c;
+    last[3] = d;
+    return (this.#lastId = uuidAt(buf, o));
+  }
+}
+
+/** One camera from its packed fields at `o`. */
+function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: string, owners: OwnerIds): IndexRow {
   return {
     id: uuidAt(buf, o + AT.id),
     lat: view.getFloat64(o + AT.lat),
@@ -170,7 +194,7 @@ function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: 
     rangeM: view.getFloat64(o + AT.range),
     tier: tier as Camera['tier'],
     retentionDays: view.getInt32(o + AT.retention),
-    ownerId: (view.getInt32(owner) | view.getInt32(owner + 4) | view.getInt32(owner + 8) | view.getInt32(owner + 12)) === 0 ? null : uuidAt(buf, owner),
+    ownerId: owners.at(buf, view, o + AT.owner),
     kind: kind as Camera['kind'],
     declinedKindsMask: view.getInt32(o + AT.declined),
   };
@@ -179,9 +203,10 @@ function indexRowAt(buf: Buffer, view: DataView, o: number, tier: string, kind: 
 async function copyVerifiedCameras(pool: pg.Pool): Promise<IndexRow[]> {
   const rows: IndexRow[] = [];
   const words = new WordTable();
+  const owners = new OwnerIds();
   const reader = new BinaryCopyReader(3, ({ buf, view, start: s, length }) => {
     if (length[0] !== INDEX_FIELDS_BYTES) throw new Error(`a camera's index_fields holds ${length[0]} bytes, expected ${INDEX_FIELDS_BYTES}`);
-    rows.push(indexRowAt(buf, view, s[0]!, words.at(buf, s[1]!, length[1]!), words.at(buf, s[2]!, length[2]!)));
+    rows.push(indexRowAt(buf, view, s[0]!, words.at(buf, s[1]!, length[1]!), words.at(buf, s[2]!, length[2]!), owners));
   });
   const conn = await pool.connect();
   try {
@@ -206,6 +231,7 @@ async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
     if (n === 0) return;
     if (len[1] !== n * INDEX_FIELDS_BYTES) throw new Error(`the cameras' index_fields hold ${len[1]} bytes, expected ${n * INDEX_FIELDS_BYTES}`);
     const words = new WordTable();
+    const owners = new OwnerIds();
     let tierAt = s[2]!;
     let kindAt = s[3]!;
     const tierEnd = tierAt + len[2]!;
@@ -221,7 +247,7 @@ async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
       while (e < kindEnd && buf[e] !== COMMA) e++;
       const kind = words.at(buf, kindAt, e - kindAt);
       kindAt = e + 1;
-      rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tier, kind);
+      rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tier, kind, owners);
     }
     // A tier or kind holding a comma would leave the lists out of step with the cameras.
     if (tierAt !== tierEnd + 1 || kindAt !== kindEnd + 1) throw new Error('camera index tier/kind lists do not match the number of cameras');
