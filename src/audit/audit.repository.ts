@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '../db/client.js';
 import { auditLog, auditPending } from '../db/schema.js';
-import { rowsInto, type RowsInsert } from '../db/bulk.js';
+import { fromDriverRow, rowsInto, type RowsInsert } from '../db/bulk.js';
 import { auditBodyParts, type AuditContent } from './audit.hash.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -61,7 +61,7 @@ export async function appendAudit(q: Tx, event: AuditEvent, now: Date): Promise<
 export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Date): Promise<AuditRow[]> {
   if (events.length === 0) return [];
   const { rows } = (await q.execute(sql`select * from audit_append(${JSON.stringify(pendingEntries(events, now))}::jsonb)`)) as unknown as { rows: Record<string, unknown>[] };
-  return rows.slice(rows.length - events.length).map(toAuditRow);
+  return rows.slice(rows.length - events.length).map((raw) => fromDriverRow(auditLog, raw));
 }
 
 /**
@@ -73,6 +73,8 @@ export async function appendAudits(q: Tx, events: readonly AuditEvent[], now: Da
 export function auditAtCommit(events: readonly AuditEvent[], now: Date): RowsInsert {
   return rowsInto(auditPending, events.length ? [{ entries: pendingEntries(events, now) }] : []);
 }
+
+const AUDIT_COLUMN_NAMES: Record<string, string> = Object.fromEntries(Object.entries(getTableColumns(auditLog)).map(([key, column]) => [key, column.name]));
 
 /** What the database chains for each event: its audit_log columns and its canonical body around the seq. */
 function pendingEntries(events: readonly AuditEvent[], now: Date) {
@@ -93,35 +95,10 @@ function pendingEntries(events: readonly AuditEvent[], now: Date) {
       outcome: event.outcome ?? 'success',
       details: event.details ?? {},
     };
-    const row = {
-      at,
-      actor_type: content.actorType,
-      actor_id: content.actorId,
-      actor_name: content.actorName,
-      agency_id: content.agencyId,
-      action: content.action,
-      target_type: content.targetType,
-      target_id: content.targetId,
-      purpose: content.purpose,
-      incident_id: content.incidentId,
-      request_id: content.requestId,
-      outcome: content.outcome,
-      details: content.details,
-    };
+    // The same values under the table's column names, as the database function takes them.
+    const row = Object.fromEntries(Object.entries(content).map(([key, value]) => [AUDIT_COLUMN_NAMES[key]!, value]));
     return { row, ...auditBodyParts(content) };
   });
-}
-
-const AUDIT_COLUMNS = Object.entries(getTableColumns(auditLog));
-
-/** A row as the driver gives it (column names), as Drizzle's select gives it (keys, mapped values). */
-function toAuditRow(raw: Record<string, unknown>): AuditRow {
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of AUDIT_COLUMNS) {
-    const value = raw[column.name];
-    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return row as AuditRow;
 }
 
 /** Appends an entry that stands alone (no other change to commit with it), in a transaction of its own. */

@@ -47,15 +47,17 @@ export async function insertAll(q: Queryable, ...inserts: RowsInsert[]): Promise
 export async function insertReturning<T extends PgTable>(q: Queryable, table: T, rows: readonly T['$inferInsert'][], opts: RowsOptions<T> = {}): Promise<T['$inferSelect'][]> {
   if (rows.length === 0) return [];
   const result = (await q.execute(statement([prepare(rowsInto(table, rows, opts))], ' returning *'))) as unknown as { rows: Record<string, unknown>[] };
-  const columns = Object.entries(getTableColumns(table));
-  return result.rows.map((raw) => {
-    const row: Record<string, unknown> = {};
-    for (const [key, column] of columns) {
-      const value = raw[column.name];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-    }
-    return row as T['$inferSelect'];
-  });
+  return result.rows.map((raw) => fromDriverRow(table, raw));
+}
+
+/** A row as the driver returns it (column names, driver values) as Drizzle's select gives it (keys, mapped values). */
+export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
 }
 
 /** An insert's text before and after its one parameter (the rows as JSON), for one table and set of columns. */
