@@ -51,7 +51,7 @@ export class AuthService {
     private readonly db: Db,
     private readonly box: SecretBox,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours' | 'lockoutThreshold' | 'lockoutMinutes'> & Partial<Pick<Config, 'apiKeyCacheSeconds'>>,
+    private readonly config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours' | 'lockoutThreshold' | 'lockoutMinutes' | 'apiKeyCacheSeconds'>,
   ) {}
 
   /**
@@ -218,7 +218,7 @@ export class AuthService {
   async authenticateApiKey(key: string): Promise<Principal> {
     const keyHash = sha256Hex(key);
     const now = this.clock.now();
-    const ttlMs = (this.config.apiKeyCacheSeconds ?? 0) * 1000;
+    const ttlMs = this.config.apiKeyCacheSeconds * 1000;
     const cached = this.#apiKeys.get(keyHash);
     if (cached && now.getTime() - cached.checkedAt < ttlMs && now.getTime() >= cached.checkedAt) return cached.principal;
     this.#apiKeys.delete(keyHash);
