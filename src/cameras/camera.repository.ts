@@ -219,6 +219,35 @@ async function copyVerifiedCameras(pool: pg.Pool): Promise<IndexRow[]> {
   return rows;
 }
 
+/** The words of a comma-separated list in a buffer (string_agg of tiers or kinds), one after another. */
+class CommaList {
+  #at: number;
+  readonly #end: number;
+
+  constructor(
+    private readonly buf: Buffer,
+    start: number,
+    length: number,
+    private readonly words: WordTable,
+  ) {
+    this.#at = start;
+    this.#end = start + length;
+  }
+
+  next(): string {
+    const from = this.#at;
+    let e = from;
+    while (e < this.#end && this.buf[e] !== 0x2c) e++;
+    this.#at = e + 1;
+    return this.words.at(this.buf, from, e - from);
+  }
+
+  /** Every word read, and no more than there were. */
+  get done(): boolean {
+    return this.#at === this.#end + 1;
+  }
+}
+
 /** All aggregates of one scan see the rows in the same order, so the i-th entry of every list is the same camera. */
 const PACKED_CAMERAS = `select count(*), string_agg(index_fields, ''::bytea), string_agg(tier, ','), string_agg(kind, ',') from cameras where status = 'verified'`;
 
@@ -232,25 +261,12 @@ async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
     if (len[1] !== n * INDEX_FIELDS_BYTES) throw new Error(`the cameras' index_fields hold ${len[1]} bytes, expected ${n * INDEX_FIELDS_BYTES}`);
     const words = new WordTable();
     const owners = new OwnerIds();
-    let tierAt = s[2]!;
-    let kindAt = s[3]!;
-    const tierEnd = tierAt + len[2]!;
-    const kindEnd = kindAt + len[3]!;
-    const COMMA = 0x2c;
+    const tiers = new CommaList(buf, s[2]!, len[2]!, words);
+    const kinds = new CommaList(buf, s[3]!, len[3]!, words);
     rows = new Array<IndexRow>(n);
-    for (let i = 0; i < n; i++) {
-      let e = tierAt;
-      while (e < tierEnd && buf[e] !== COMMA) e++;
-      const tier = words.at(buf, tierAt, e - tierAt);
-      tierAt = e + 1;
-      e = kindAt;
-      while (e < kindEnd && buf[e] !== COMMA) e++;
-      const kind = words.at(buf, kindAt, e - kindAt);
-      kindAt = e + 1;
-      rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tier, kind, owners);
-    }
+    for (let i = 0; i < n; i++) rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tiers.next(), kinds.next(), owners);
     // A tier or kind holding a comma would leave the lists out of step with the cameras.
-    if (tierAt !== tierEnd + 1 || kindAt !== kindEnd + 1) throw new Error('camera index tier/kind lists do not match the number of cameras');
+    if (!tiers.done || !kinds.done) throw new Error('camera index tier/kind lists do not match the number of cameras');
   });
   reader.push(new Uint8Array(await result.blob.arrayBuffer()));
   reader.end();
