@@ -85,7 +85,7 @@ export class IdTable {
         for (let i = h & mask; ; i = (i + 1) & mask) {
           const v = buckets[i]!;
           if (v === EMPTY) {
-            buckets[i] = ((print << CODE_BITS) | (code + 1)) >>> 0;
+            buckets[i] = entry(h, code);
             this.#size++;
             break;
           }
