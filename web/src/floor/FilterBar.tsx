@@ -48,6 +48,10 @@ export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, l
   const typed = useRef(false);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  // The page passes a new onChange on every render (a clock tick, a live update); the pause after typing must not
+  // start over each time, or a busy floor never applies the search.
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
 
   // The address may change the search (Back, a shared link): the box follows unless someone is typing.
   useEffect(() => {
@@ -57,10 +61,10 @@ export function FilterBar({ filters, sort, onChange, onSortChange, knownTypes, l
     if (!typed.current) return;
     const timer = setTimeout(() => {
       typed.current = false;
-      if (q.trim() !== filtersRef.current.q) onChange({ ...filtersRef.current, q: q.trim() });
+      if (q.trim() !== filtersRef.current.q) onChangeRef.current({ ...filtersRef.current, q: q.trim() });
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [q, onChange]);
+  }, [q]);
 
   const set = (change: Partial<FloorFilters>) => onChange({ ...filters, ...change });
   const setRange = (range: TimeRange) => {
