@@ -54,14 +54,24 @@ export class AlertService {
   async raise(tx: Tx, alert: NewAlert): Promise<Alert | undefined> {
     const now = this.clock.now();
     const inserted = await repo.insertAlertIfNew(tx, { createdAt: now, updatedAt: now, ...alert });
-    if (inserted) recordChange(tx, { kind: 'event', event: alertEvent(inserted) });
+    if (inserted) this.raised(tx, inserted);
     return inserted;
   }
 
   /** A new incident: an alert when its priority is at or above the configured one. */
   async incidentArrived(tx: Tx, incident: Incident, matchCount: number): Promise<void> {
-    if (incident.priority > this.config.alertMaxPriority) return;
-    await this.raise(tx, {
+    const alert = this.incidentAlert(incident, matchCount);
+    if (alert) await this.raise(tx, alert);
+  }
+
+  /**
+   * The alert a new incident raises (incidentArrived), or undefined below the configured priority: for intake, which
+   * inserts it with the incident, in one statement, and then calls `raised`.
+   */
+  incidentAlert(incident: Pick<Incident, 'id' | 'type' | 'priority' | 'agencyId' | 'address' | 'lat' | 'lng' | 'district' | 'ward'>, matchCount: number): NewAlert | undefined {
+    if (incident.priority > this.config.alertMaxPriority) return undefined;
+    const now = this.clock.now();
+    return {
       dedupeKey: `incident:${incident.id}`,
       kind: 'incident',
       title: `${incident.type}, priority ${incident.priority}`,
@@ -69,7 +79,14 @@ export class AlertService {
       priority: incident.priority,
       agencyId: incident.agencyId,
       incidentId: incident.id,
-    });
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** An alert the caller inserted in this transaction: the floor hears of it once the transaction commits. */
+  raised(tx: Tx, alert: Alert): void {
+    recordChange(tx, { kind: 'event', event: alertEvent(alert) });
   }
 
   /**

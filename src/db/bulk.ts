@@ -3,7 +3,7 @@
 // incident writes, building and binding those took longer than the insert itself. Several such inserts (into
 // several tables) can go as one statement, one round trip: foreign keys are checked at its end, so a row may
 // refer to another inserted by the same statement.
-import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import { SQL, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client.js';
 
@@ -33,11 +33,26 @@ export async function insertRows<T extends PgTable>(q: Queryable, table: T, rows
   await insertAll(q, rowsInto(table, rows, opts));
 }
 
-/** Runs every insert given (those with rows) as one statement. */
-export async function insertAll(q: Queryable, ...inserts: RowsInsert[]): Promise<void> {
-  const parts = inserts.filter((i) => i.rows.length > 0).map(prepare);
-  if (parts.length === 0) return;
-  await q.execute(statement(parts, ''));
+/**
+ * Runs every insert given (those with rows) as one statement. A statement given as SQL (an update, say) goes first,
+ * as a WITH clause of the same statement: it sees the rows as they were before the statement, as the inserts do.
+ */
+export async function insertAll(q: Queryable, ...inserts: (RowsInsert | SQL)[]): Promise<void> {
+  const changes = inserts.filter((i): i is SQL => i instanceof SQL);
+  const parts = inserts.filter((i): i is RowsInsert => !(i instanceof SQL) && i.rows.length > 0).map(prepare);
+  if (parts.length === 0 && changes.length === 0) return;
+  await q.execute(statement(parts, '', changes));
+}
+
+/**
+ * An insert as a WITH clause `name as (insert … returning *)` for a statement of the caller's, which may read what
+ * it inserted from `name`; `when` (SQL text) makes the insert conditional, e.g. on an earlier clause's rows.
+ */
+export function insertClause(name: string, insert: RowsInsert, when?: string): SQL {
+  const { shape, doc } = prepare(insert);
+  const head = `${name} as (${shape.head}`;
+  const tail = `${shape.tail}${when ? ` where ${when}` : ''}${shape.conflict} returning *)`;
+  return sql(Object.assign([head, tail], { raw: [head, tail] }) as TemplateStringsArray, doc);
 }
 
 /**
@@ -63,9 +78,10 @@ export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, u
 /** An insert's text before and after its one parameter (the rows as JSON), for one table and set of columns. */
 interface Shape {
   keys: readonly string[];
-  names: readonly string[];
   head: string;
   tail: string;
+  /** The ON CONFLICT clause, or ''. */
+  conflict: string;
 }
 
 /** The statement text depends only on the table, the columns given and the conflict clause: made once for each. */
@@ -83,15 +99,17 @@ function shapeOf(table: PgTable, keys: readonly string[], onConflictDoNothing: r
   for (const k of keys) if (!columns[k]) throw new Error(`${getTableName(table)} has no column ${k}`);
   const names = keys.map((k) => columns[k]!.name);
   const list = names.map(quote).join(', ');
-  const typed = keys.map((k) => `${quote(columns[k]!.name)} ${columns[k]!.getSQLType()}`).join(', ');
+  // The record's fields are named by the rows' own keys, so that the rows go into the JSON document as they are.
+  const fields = keys.map(quote).join(', ');
+  const typed = keys.map((k) => `${quote(k)} ${columns[k]!.getSQLType()}`).join(', ');
   let conflict = '';
   if (onConflictDoNothing) conflict = onConflictDoNothing.length ? ` on conflict (${onConflictDoNothing.map((k) => quote(columns[k]!.name)).join(', ')}) do nothing` : ' on conflict do nothing';
-  const shape = { keys, names, head: `insert into ${quote(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`, tail: `::jsonb) as r(${typed})${conflict}` };
+  const shape = { keys, head: `insert into ${quote(getTableName(table))} (${list}) select ${fields} from jsonb_to_recordset(`, tail: `::jsonb) as r(${typed})`, conflict };
   byKeys.set(cacheKey, shape);
   return shape;
 }
 
-/** An insert's shape and its rows as one JSON document (keyed by column name). */
+/** An insert's shape and its rows as one JSON document (keyed as the rows are, by the table's column keys). */
 function prepare({ table, rows, onConflictDoNothing }: RowsInsert): { shape: Shape; doc: string } {
   const first = rows[0] as Record<string, unknown>;
   const shape = shapeOf(
@@ -99,34 +117,35 @@ function prepare({ table, rows, onConflictDoNothing }: RowsInsert): { shape: Sha
     Object.keys(first).filter((k) => first[k] !== undefined),
     onConflictDoNothing,
   );
-  const { keys, names } = shape;
-  const doc = rows.map((row) => {
+  const { keys } = shape;
+  for (const row of rows) {
     const r = row as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
-      const v = r[keys[i]!];
-      if (v === undefined) throw new Error(`a row for ${getTableName(table)} leaves out ${keys[i]}, which others give`);
-      out[names[i]!] = v;
+      if (r[keys[i]!] === undefined) throw new Error(`a row for ${getTableName(table)} leaves out ${keys[i]}, which others give`);
     }
-    return out;
-  });
-  return { shape, doc: JSON.stringify(doc) };
+  }
+  return { shape, doc: JSON.stringify(rows) };
 }
 
 /**
  * Several inserts as one statement (all but the last in WITH clauses), as plain text around one parameter each: no
- * query building per call.
+ * query building per call. `changes` go first, as WITH clauses of their own.
  */
-function statement(parts: readonly { shape: Shape; doc: string }[], suffix: string): SQL {
+function statement(parts: readonly { shape: Shape; doc: string }[], suffix: string, changes: readonly SQL[] = []): SQL {
+  const lead = changes.length > 0;
   // with w0 as (insert … $1 …), w1 as (insert … $2 …) insert … $3 …
   const strings: string[] = [];
   let text = '';
   parts.forEach(({ shape }, i) => {
     const last = i === parts.length - 1;
-    const opening = last ? (i > 0 ? ' ' : '') : `${i > 0 ? ', ' : 'with '}w${i} as (`;
+    const opening = last ? (i > 0 || lead ? ' ' : '') : `${i > 0 || lead ? ', ' : 'with '}w${i} as (`;
     strings.push(`${text}${opening}${shape.head}`);
-    text = last ? `${shape.tail}${suffix}` : `${shape.tail})`;
+    text = last ? `${shape.tail}${shape.conflict}${suffix}` : `${shape.tail}${shape.conflict})`;
   });
-  strings.push(text);
-  return sql(Object.assign(strings, { raw: strings }) as TemplateStringsArray, ...parts.map((p) => p.doc));
+  strings.push(parts.length > 0 ? text : ' select 1');
+  const inserts = sql(Object.assign(strings, { raw: strings }) as TemplateStringsArray, ...parts.map((p) => p.doc));
+  if (!lead) return inserts;
+  // with c0 as (update …), c1 as (…), w0 as (insert …) insert …
+  const clauses = changes.map((change, i) => sql.join([sql.raw(`c${i} as (`), change, sql.raw(')')]));
+  return sql.join([sql.raw('with '), sql.join(clauses, sql.raw(', ')), inserts]);
 }

@@ -1,18 +1,45 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
 import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { insertReturning, insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
-import { incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
+import { fromDriverRow, insertClause, insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
+import { alerts, incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
+import type { Alert, NewAlert } from '../alerts/alert.repository.js';
+import { ASK_CONTEXT_COLUMNS, askContextClauses, readAskContext, type AskContext, type AskContextQuery, type AskRow } from '../requests/request.repository.js';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentMatch = typeof incidentMatches.$inferSelect;
 
-/** Inserts unless (source, external id) exists; returns the new row or undefined. */
-export async function insertIncidentIfNew(q: Queryable, row: NewIncident): Promise<Incident | undefined> {
-  // Every feed message comes this way: a statement whose text is made once (bulk.ts), not built per call.
-  const [inserted] = await insertReturning(q, incidents, [row], { onConflictDoNothing: ['source', 'externalId'] });
-  return inserted;
+/** What intake's first statement gives back: the incident when it was new, its alert if it raised one, and the askContext read. */
+export interface IntakeFirst {
+  incident: Incident | undefined;
+  alert: Alert | undefined;
+  context: AskContext | undefined;
+}
+
+/**
+ * Intake's first statement, one round trip: inserts the incident unless (source, external id) exists, with its alert
+ * (only if the incident is new), and reads askContext for the cameras it matched (`ask`), locking their owners'
+ * requests. The incident's id is the caller's, so that it could be matched before it was written.
+ */
+export async function insertIncidentAndRead(q: Queryable, row: NewIncident & { id: string }, alert: NewAlert | undefined, ask: AskContextQuery | undefined): Promise<IntakeFirst> {
+  const clauses: SQL[] = [insertClause('inc', rowsInto(incidents, [row], { onConflictDoNothing: ['source', 'externalId'] }))];
+  const columns: SQL[] = [sql.raw('(select row_to_json(inc) from inc) as inc')];
+  if (alert) {
+    clauses.push(insertClause('al', rowsInto(alerts, [alert], { onConflictDoNothing: ['dedupeKey'] }), 'exists (select 1 from inc)'));
+    columns.push(sql.raw('(select row_to_json(al) from al) as al'));
+  }
+  if (ask && ask.cameraIds.length > 0) {
+    clauses.push(askContextClauses(ask));
+    columns.push(ASK_CONTEXT_COLUMNS);
+  }
+  const result = await q.execute(sql`with ${sql.join(clauses, sql.raw(', '))} select ${sql.join(columns, sql.raw(', '))}`);
+  const first = (result as unknown as { rows: ({ inc: Record<string, unknown> | null; al?: Record<string, unknown> | null } & Partial<AskRow>)[] }).rows[0]!;
+  return {
+    incident: first.inc ? fromDriverRow(incidents, first.inc) : undefined,
+    alert: first.al ? fromDriverRow(alerts, first.al) : undefined,
+    context: ask ? (first.cams ? readAskContext(first as AskRow) : { cameras: [], requests: [] }) : undefined,
+  };
 }
 
 export async function findIncidentBySourceForUpdate(q: Queryable, source: string, externalId: string): Promise<Incident | undefined> {

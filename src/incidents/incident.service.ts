@@ -1,6 +1,8 @@
 // Incident intake (I1–I3) and matching (M1). Each incident passes an ordered list of small steps:
 // check → upsert by (source, external id) recording what changed → match against the camera index → audit,
 // all in one transaction, so a repeated feed message updates and never duplicates.
+import crypto from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, invalid, notFound, type ProblemField } from '../errors.js';
@@ -107,7 +109,7 @@ export class IncidentService {
   readonly #autoTypes: Set<string>;
 
   /** The configured rule: request footage at once for these incident types and priorities. */
-  private wantsAutoRequest(incident: Incident): boolean {
+  private wantsAutoRequest(incident: Pick<Incident, 'type' | 'priority'>): boolean {
     return this.#autoTypes.has(incident.type.toUpperCase()) && incident.priority <= this.config.autoRequestMaxPriority;
   }
 
@@ -134,33 +136,29 @@ export class IncidentService {
     const now = this.clock.now();
     const columns = checkIncident(input, this.area, now);
     return this.floor.transaction(async (tx) => {
-      const inserted = await repo.insertIncidentIfNew(tx, {
-        ...columns,
-        source: input.source,
-        externalId: input.externalId,
-        agencyId: actor.agencyId ?? null,
-        details: input.details ?? {},
-        createdAt: now,
-        updatedAt: now,
-      });
+      // A new incident is matched before it is written (its id is chosen here), so that one statement inserts it, its
+      // alert, and reads the matched cameras' owners for the auto-request; a second writes everything else, and the
+      // audit entries are chained as the transaction commits. A repeat finds it already there and updates it below.
+      const row = { ...columns, id: crypto.randomUUID(), source: input.source, externalId: input.externalId, agencyId: actor.agencyId ?? null, details: input.details ?? {}, createdAt: now, updatedAt: now };
+      const ranked = this.rank(row, now);
+      const found = ranked.cameraIds.length;
+      const auto = found > 0 && this.wantsAutoRequest(row);
+      const first = await repo.insertIncidentAndRead(tx, row, this.alerts?.incidentAlert(row, found), auto ? this.requests.contextQuery(row.type, ranked.cameraIds, now) : undefined);
+      const inserted = first.incident;
       if (inserted) {
-        // The matches, the auto-requested footage (requests, links, messages, items) and every audit entry go in
-        // one statement; the entries are chained as the transaction commits.
-        const { cameraIds: matched, rows } = this.rank(inserted, now);
-        const matchCount = matched.length;
-        recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount });
-        await this.alerts?.incidentArrived(tx, inserted, matchCount);
-        let inserts: RowsInsert[] = [repo.matchRows(rows)];
+        recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount: found });
+        if (first.alert) this.alerts?.raised(tx, first.alert);
+        let inserts: (RowsInsert | SQL)[] = [repo.matchRows(ranked.rows)];
         const audits: AuditEvent[] = [];
-        if (matched.length > 0 && this.wantsAutoRequest(inserted)) {
+        if (auto) {
           const { ask, actor: rule } = this.autoAsk(inserted);
-          const plan = await this.requests.planInTx(tx, ask, rule, 'rule', { incident: inserted, matchedCameraIds: matched }, this.clock.now());
+          const plan = await this.requests.planInTx(tx, ask, rule, 'rule', { incident: inserted, matchedCameraIds: ranked.cameraIds, context: first.context }, now);
           inserts = inserts.concat(plan.inserts);
           audits.push(...plan.audits);
         }
-        audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: matchCount } });
+        audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: found } });
         await insertAll(tx, ...inserts, auditAtCommit(audits, now));
-        return { incident: inserted, created: true, changed: [], matchCount };
+        return { incident: inserted, created: true, changed: [], matchCount: found };
       }
       const existing = (await repo.findIncidentBySourceForUpdate(tx, input.source, input.externalId))!;
       const diff: Record<string, [unknown, unknown]> = {};
@@ -187,7 +185,7 @@ export class IncidentService {
    * Finds the verified cameras that could have seen the incident area and still hold footage of its start
    * (retention reaching back to it), and ranks them: their ids in rank order, and the rows that store the list.
    */
-  private rank(incident: Incident, now: Date): { cameraIds: string[]; rows: Parameters<typeof repo.matchRows>[0] } {
+  private rank(incident: Pick<Incident, 'id' | 'type' | 'lat' | 'lng' | 'accuracyM' | 'occurredFrom'>, now: Date): { cameraIds: string[]; rows: Parameters<typeof repo.matchRows>[0] } {
     if (incident.lat === null || incident.lng === null) return { cameraIds: [], rows: [] };
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
     // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.

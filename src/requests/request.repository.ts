@@ -1,5 +1,5 @@
 // Footage requests and their items: the only SQL for these tables.
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import type { CameraWithOwner } from '../cameras/camera.repository.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
@@ -14,7 +14,7 @@ export interface AskContext {
   requests: Pick<FootageRequest, 'id' | 'ownerId' | 'status' | 'windowFrom' | 'windowTo' | 'createdAt'>[];
 }
 
-interface AskRow {
+export interface AskRow {
   cams: { id: string; owner_id: string | null; status: CameraWithOwner['camera']['status']; label: string | null; kind: CameraWithOwner['camera']['kind']; address: string | null; mask: number; o_id: string | null; name: string | null; email: string | null; phone: string | null; language: NonNullable<CameraWithOwner['owner']>['language']; time_zone: string; by_email: boolean; by_sms: boolean; withdrawn_at: string | null }[];
   reqs: { id: string; owner_id: string; status: RequestStatus; window_from: string; window_to: string; created_at: string }[];
 }
@@ -27,7 +27,24 @@ interface AskRow {
  */
 export async function askContext(q: Queryable, cameraIds: readonly string[], declinedBit: number, since: Date): Promise<AskContext> {
   if (cameraIds.length === 0) return { cameras: [], requests: [] };
-  const result = await q.execute(sql`with c as (
+  const result = await q.execute(sql`with ${askContextClauses({ cameraIds, declinedBit, since })} select ${ASK_CONTEXT_COLUMNS}`);
+  return readAskContext((result as unknown as { rows: AskRow[] }).rows[0]!);
+}
+
+/** What askContext reads: the chosen cameras, and the kind of request (its bit in owners' declined kinds) as of when. */
+export interface AskContextQuery {
+  cameraIds: readonly string[];
+  declinedBit: number;
+  since: Date;
+}
+
+/**
+ * askContext's reads as the WITH clauses `c` (cameras and owners) and `r` (the owners' requests, locked), for a
+ * statement that does more in the same round trip (intake's first); it selects ASK_CONTEXT_COLUMNS and hands its
+ * row to readAskContext.
+ */
+export function askContextClauses({ cameraIds, declinedBit, since }: AskContextQuery): SQL {
+  return sql`c as (
       select c.id, c.owner_id, c.status, c.label, c.kind, c.address, c.declined_kinds_mask as mask, o.id as o_id, o.name, o.email, o.phone,
         o.language, o.time_zone, o.contact_by_email as by_email, o.contact_by_sms as by_sms, o.withdrawn_at
       from cameras c left join owners o on o.id = c.owner_id where c.id = any(${`{${cameraIds.join(',')}}`}::uuid[])),
@@ -35,9 +52,13 @@ export async function askContext(q: Queryable, cameraIds: readonly string[], dec
       select id, owner_id, status, window_from, window_to, created_at from footage_requests
       where owner_id in (select o_id from c where o_id is not null and status = 'verified' and (mask & ${declinedBit}::int) = 0)
         and (status = any(${`{${OPEN_STATUSES.join(',')}}`}::text[]) or created_at > ${since.toISOString()}::timestamptz)
-      order by id for update)
-    select (select coalesce(json_agg(c), '[]'::json) from c) as cams, (select coalesce(json_agg(r order by r.id), '[]'::json) from r) as reqs`);
-  const row = (result as unknown as { rows: AskRow[] }).rows[0]!;
+      order by id for update)`;
+}
+
+export const ASK_CONTEXT_COLUMNS = sql.raw(`(select coalesce(json_agg(c), '[]'::json) from c) as cams, (select coalesce(json_agg(r order by r.id), '[]'::json) from r) as reqs`);
+
+/** The context from a row with ASK_CONTEXT_COLUMNS. */
+export function readAskContext(row: AskRow): AskContext {
   return {
     cameras: row.cams.map((c) => ({
       camera: { id: c.id, ownerId: c.owner_id, status: c.status, label: c.label, kind: c.kind, address: c.address, declinedKindsMask: c.mask },
@@ -63,12 +84,15 @@ export function itemRows(rows: (typeof footageRequestItems.$inferInsert)[]): Row
   return rowsInto(footageRequestItems, rows, { onConflictDoNothing: [] });
 }
 
-/** Widens the windows of several requests (merges) in one statement. */
-export async function updateRequestWindows(q: Queryable, rows: readonly { id: string; windowFrom: Date; windowTo: Date }[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Widens the windows of several requests (merges): a statement for insertAll to run with the merge's other writes,
+ * or undefined when there is none.
+ */
+export function requestWindowsChange(rows: readonly { id: string; windowFrom: Date; windowTo: Date }[], now: Date): SQL | undefined {
+  if (rows.length === 0) return undefined;
   const values = JSON.stringify(rows.map((r) => ({ id: r.id, f: r.windowFrom.toISOString(), t: r.windowTo.toISOString() })));
-  await q.execute(sql`update footage_requests as r set window_from = v.f, window_to = v.t, updated_at = ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, f timestamptz, t timestamptz) where r.id = v.id`);
+  return sql`update footage_requests as r set window_from = v.f, window_to = v.t, updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, f timestamptz, t timestamptz) where r.id = v.id`;
 }
 
 export async function updateRequest(q: Queryable, id: string, patch: Partial<typeof footageRequests.$inferInsert>): Promise<FootageRequest> {

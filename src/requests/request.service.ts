@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PurposeCode } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { appendAudit, auditAtCommit, type AuditEvent } from '../audit/audit.repository.js';
+import type { SQL } from 'drizzle-orm';
 import { insertAll, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../platform/crypto.js';
@@ -21,6 +22,16 @@ import * as repo from './request.repository.js';
 import { footageWindow, planOwnerRequest, type RequestPolicy } from './request-policy.js';
 import { kindBit, kindOfIncidentType } from './request-kinds.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
+
+/**
+ * An incident the caller has just written in this transaction, with its matched cameras (saving their reading
+ * back) and, when it read them with the incident's insert, what askContext gives for those cameras.
+ */
+export interface KnownIncident {
+  incident: Incident;
+  matchedCameraIds: readonly string[];
+  context?: repo.AskContext | undefined;
+}
 
 export interface RequestAsk {
   incidentId: string;
@@ -70,7 +81,7 @@ export class RequestService {
     ask: RequestAsk,
     actor: Actor,
     requestedBy: 'staff' | 'rule',
-    known?: { incident: Incident; matchedCameraIds: readonly string[] },
+    known?: KnownIncident,
   ): Promise<OwnerOutcome[]> {
     const now = this.clock.now();
     const { outcomes, inserts, audits } = await this.planInTx(tx, ask, actor, requestedBy, known, now);
@@ -89,9 +100,9 @@ export class RequestService {
     ask: RequestAsk,
     actor: Actor,
     requestedBy: 'staff' | 'rule',
-    known: { incident: Incident; matchedCameraIds: readonly string[] } | undefined,
+    known: KnownIncident | undefined,
     now: Date,
-  ): Promise<{ outcomes: OwnerOutcome[]; inserts: RowsInsert[]; audits: AuditEvent[] }> {
+  ): Promise<{ outcomes: OwnerOutcome[]; inserts: (RowsInsert | SQL)[]; audits: AuditEvent[] }> {
     if (ask.reason.trim().length < 10) throw invalid('say in a sentence why the footage is needed (at least 10 characters); the owner reads it');
     const given = known?.incident.id === ask.incidentId ? known : undefined;
     const incident = given ? given.incident : await incidentRepo.findIncident(tx, ask.incidentId);
@@ -103,10 +114,11 @@ export class RequestService {
     if (notMatched.length) throw invalid(`camera(s) ${notMatched.join(', ')} did not match this incident`);
 
     // Group the chosen cameras by owner, in the order chosen; city cameras (no owner) need no request.
-    const declined = kindBit(kindOfIncidentType(incident.type));
-    const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
-    // The cameras with their owners, and the asked owners' requests (locked), in one statement.
-    const context = await repo.askContext(tx, chosen, declined, weekAgo);
+    const query = this.contextQuery(incident.type, chosen, now);
+    const { declinedBit: declined, since: weekAgo } = query;
+    // The cameras with their owners, and the asked owners' requests (locked), in one statement; intake reads them
+    // with the incident's insert (known.context), for the matched cameras.
+    const context = given?.context && !ask.cameraIds ? given.context : await repo.askContext(tx, query.cameraIds, query.declinedBit, query.since);
     const found = new Map(context.cameras.map((r) => [r.camera.id, r]));
     const byOwner = new Map<string, Asked>();
     for (const id of chosen) {
@@ -193,7 +205,6 @@ export class RequestService {
       outcomes.push({ ownerId, cameraIds, outcome: plan.kind === 'merge' ? 'merged' : 'requested', requestId, ...(plan.kind === 'new' ? { sendAfter: plan.sendAfter.toISOString() } : {}) });
     }
 
-    await repo.updateRequestWindows(tx, merges, now);
     // A link and a message for each new request whose owner can be reached.
     const reachable = created.filter(({ owner }) => (owner.email && owner.contactByEmail) || (owner.contactBySms && !!owner.phone));
     const { links, rows: linkRows } = prepareOwnerLinks(
@@ -219,7 +230,14 @@ export class RequestService {
       if (owner.contactBySms && owner.phone) messages.push({ message: { ...base, idempotencyKey: `request-sms:${row.id}`, channel: 'sms', recipient: owner.phone }, notBefore: row.sendAfter });
       if (owner.email && owner.contactByEmail) messages.push({ message: { ...base, idempotencyKey: `request:${row.id}`, channel: 'email', recipient: owner.email }, notBefore: row.sendAfter });
     });
-    return { outcomes, inserts: [repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items)], audits };
+    const widened = repo.requestWindowsChange(merges, now);
+    const inserts = [repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items)];
+    return { outcomes, inserts: widened ? [widened, ...inserts] : inserts, audits };
+  }
+
+  /** What a request for these cameras about an incident of this type reads of them and their owners (askContext). */
+  contextQuery(incidentType: string, cameraIds: readonly string[], now: Date): repo.AskContextQuery {
+    return { cameraIds, declinedBit: kindBit(kindOfIncidentType(incidentType)), since: new Date(now.getTime() - 7 * 86_400_000) };
   }
 
   /** Cancels the open requests that only concerned incidents now closed, and the messages not yet sent. */
