@@ -30,7 +30,8 @@ export async function insertIncidentAndRead(q: Queryable, row: NewIncident & { i
     columns.push(sql.raw('(select row_to_json(al) from al) as al'));
   }
   if (ask && ask.cameraIds.length > 0) {
-    clauses.push(askContextClauses(ask));
+    // A repeated message inserts nothing: then nothing is read, and no request is locked.
+    clauses.push(askContextClauses(ask, sql.raw('exists (select 1 from inc)')));
     columns.push(ASK_CONTEXT_COLUMNS);
   }
   const result = await q.execute(sql`with ${sql.join(clauses, sql.raw(', '))} select ${sql.join(columns, sql.raw(', '))}`);

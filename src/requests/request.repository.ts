@@ -41,13 +41,13 @@ export interface AskContextQuery {
 /**
  * askContext's reads as the WITH clauses `c` (cameras and owners) and `r` (the owners' requests, locked), for a
  * statement that does more in the same round trip (intake's first); it selects ASK_CONTEXT_COLUMNS and hands its
- * row to readAskContext.
+ * row to readAskContext. With `when`, they read (and lock) nothing unless it holds.
  */
-export function askContextClauses({ cameraIds, declinedBit, since }: AskContextQuery): SQL {
+export function askContextClauses({ cameraIds, declinedBit, since }: AskContextQuery, when?: SQL): SQL {
   return sql`c as (
       select c.id, c.owner_id, c.status, c.label, c.kind, c.address, c.declined_kinds_mask as mask, o.id as o_id, o.name, o.email, o.phone,
         o.language, o.time_zone, o.contact_by_email as by_email, o.contact_by_sms as by_sms, o.withdrawn_at
-      from cameras c left join owners o on o.id = c.owner_id where c.id = any(${`{${cameraIds.join(',')}}`}::uuid[])),
+      from cameras c left join owners o on o.id = c.owner_id where c.id = any(${`{${cameraIds.join(',')}}`}::uuid[])${when ? sql` and ${when}` : sql``}),
     r as (
       select id, owner_id, status, window_from, window_to, created_at from footage_requests
       where owner_id in (select o_id from c where o_id is not null and status = 'verified' and (mask & ${declinedBit}::int) = 0)
