@@ -46,13 +46,13 @@ export async function insertAll(q: Queryable, ...inserts: (RowsInsert | SQL)[]):
 
 /**
  * An insert as a WITH clause `name as (insert … returning *)` for a statement of the caller's, which may read what
- * it inserted from `name`; `when` (SQL text) makes the insert conditional, e.g. on an earlier clause's rows.
+ * it inserted from `name`; `when` makes the insert conditional, e.g. on an earlier clause's rows.
  */
-export function insertClause(name: string, insert: RowsInsert, when?: string): SQL {
+export function insertClause(name: string, insert: RowsInsert, when?: SQL): SQL {
   const { shape, doc } = prepare(insert);
-  const head = `${name} as (${shape.head}`;
-  const tail = `${shape.tail}${when ? ` where ${when}` : ''}${shape.conflict} returning *)`;
-  return sql(Object.assign([head, tail], { raw: [head, tail] }) as TemplateStringsArray, doc);
+  const head = `${quote(name)} as (${shape.head}`;
+  const tail = `${shape.tail}${when ? ' where ' : ''}`;
+  return sql.join([sql(Object.assign([head, tail], { raw: [head, tail] }) as TemplateStringsArray, doc), when ?? sql``, sql.raw(`${shape.conflict} returning *)`)]);
 }
 
 /**
@@ -104,12 +104,16 @@ function shapeOf(table: PgTable, keys: readonly string[], onConflictDoNothing: r
   const typed = keys.map((k) => `${quote(k)} ${columns[k]!.getSQLType()}`).join(', ');
   let conflict = '';
   if (onConflictDoNothing) conflict = onConflictDoNothing.length ? ` on conflict (${onConflictDoNothing.map((k) => quote(columns[k]!.name)).join(', ')}) do nothing` : ' on conflict do nothing';
-  const shape = { keys, head: `insert into ${quote(getTableName(table))} (${list}) select ${fields} from jsonb_to_recordset(`, tail: `::jsonb) as r(${typed})`, conflict };
+  const shape = { keys, head: `insert into ${quote(getTableName(table))} (${list}) select ${fields} from jsonb_to_recordset(`, tail: `::jsonb) as given_rows(${typed})`, conflict };
   byKeys.set(cacheKey, shape);
   return shape;
 }
 
-/** An insert's shape and its rows as one JSON document (keyed as the rows are, by the table's column keys). */
+/**
+ * An insert's shape and its rows as one JSON document (keyed as the rows are, by the table's column keys). Rows are
+ * plain objects of column values: the document is the rows themselves, so a property that is not a column would
+ * travel in it too (and be ignored by the database).
+ */
 function prepare({ table, rows, onConflictDoNothing }: RowsInsert): { shape: Shape; doc: string } {
   const first = rows[0] as Record<string, unknown>;
   const shape = shapeOf(

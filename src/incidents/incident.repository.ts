@@ -26,7 +26,7 @@ export async function insertIncidentAndRead(q: Queryable, row: NewIncident & { i
   const clauses: SQL[] = [insertClause('inc', rowsInto(incidents, [row], { onConflictDoNothing: ['source', 'externalId'] }))];
   const columns: SQL[] = [sql.raw('(select row_to_json(inc) from inc) as inc')];
   if (alert) {
-    clauses.push(insertClause('al', rowsInto(alerts, [alert], { onConflictDoNothing: ['dedupeKey'] }), 'exists (select 1 from inc)'));
+    clauses.push(insertClause('al', rowsInto(alerts, [alert], { onConflictDoNothing: ['dedupeKey'] }), sql`exists (select 1 from inc)`));
     columns.push(sql.raw('(select row_to_json(al) from al) as al'));
   }
   if (ask && ask.cameraIds.length > 0) {
