@@ -3,7 +3,7 @@
 // incident writes, building and binding those took longer than the insert itself. Several such inserts (into
 // several tables) can go as one statement, one round trip: foreign keys are checked at its end, so a row may
 // refer to another inserted by the same statement.
-import { SQL, getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { SQL, getTableColumns, getTableName, sql, type Column } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client.js';
 
@@ -52,7 +52,7 @@ export function insertClause(name: string, insert: RowsInsert, when?: SQL): SQL 
   const { shape, doc } = prepare(insert);
   const head = `${quote(name)} as (${shape.head}`;
   const tail = `${shape.tail}${when ? ' where ' : ''}`;
-  return sql.join([sql(Object.assign([head, tail], { raw: [head, tail] }) as TemplateStringsArray, doc), when ?? sql``, sql.raw(`${shape.conflict} returning *)`)]);
+  return sql.join([textAround([head, tail], [doc]), when ?? sql``, sql.raw(`${shape.conflict} returning *)`)]);
 }
 
 /**
@@ -68,11 +68,25 @@ export async function insertReturning<T extends PgTable>(q: Queryable, table: T,
 /** A row as the driver returns it (column names, driver values) as Drizzle's select gives it (keys, mapped values). */
 export function fromDriverRow<T extends PgTable>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
+  for (const [key, column] of columnsOf(table)) {
     const value = raw[column.name];
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
   return row as T['$inferSelect'];
+}
+
+/** A table's columns with their keys, listed once per table (fromDriverRow maps every row with them). */
+const columnLists = new WeakMap<PgTable, [string, Column][]>();
+
+function columnsOf(table: PgTable): [string, Column][] {
+  let list = columnLists.get(table);
+  if (!list) columnLists.set(table, (list = Object.entries(getTableColumns(table))));
+  return list;
+}
+
+/** Fixed text around parameters (strings.length = params.length + 1) as a statement, without building a query. */
+function textAround(strings: string[], params: readonly string[]): SQL {
+  return sql(Object.assign(strings, { raw: strings }) as TemplateStringsArray, ...params);
 }
 
 /** An insert's text before and after its one parameter (the rows as JSON), for one table and set of columns. */
@@ -147,7 +161,7 @@ function statement(parts: readonly { shape: Shape; doc: string }[], suffix: stri
     text = last ? `${shape.tail}${shape.conflict}${suffix}` : `${shape.tail}${shape.conflict})`;
   });
   strings.push(parts.length > 0 ? text : ' select 1');
-  const inserts = sql(Object.assign(strings, { raw: strings }) as TemplateStringsArray, ...parts.map((p) => p.doc));
+  const inserts = textAround(strings, parts.map((p) => p.doc));
   if (!lead) return inserts;
   // with c0 as (update …), c1 as (…), w0 as (insert …) insert …
   const clauses = changes.map((change, i) => sql.join([sql.raw(`c${i} as (`), change, sql.raw(')')]));

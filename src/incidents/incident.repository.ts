@@ -24,14 +24,15 @@ export interface IntakeFirst {
  */
 export async function insertIncidentAndRead(q: Queryable, row: NewIncident & { id: string }, alert: NewAlert | undefined, ask: AskContextQuery | undefined): Promise<IntakeFirst> {
   const clauses: SQL[] = [insertClause('inc', rowsInto(incidents, [row], { onConflictDoNothing: ['source', 'externalId'] }))];
+  // A repeated message inserts no incident: then no alert either, nothing is read, and no request is locked.
+  const isNew = sql`exists (select 1 from inc)`;
   const columns: SQL[] = [sql.raw('(select row_to_json(inc) from inc) as inc')];
   if (alert) {
-    clauses.push(insertClause('al', rowsInto(alerts, [alert], { onConflictDoNothing: ['dedupeKey'] }), sql`exists (select 1 from inc)`));
+    clauses.push(insertClause('al', rowsInto(alerts, [alert], { onConflictDoNothing: ['dedupeKey'] }), isNew));
     columns.push(sql.raw('(select row_to_json(al) from al) as al'));
   }
   if (ask && ask.cameraIds.length > 0) {
-    // A repeated message inserts nothing: then nothing is read, and no request is locked.
-    clauses.push(askContextClauses(ask, sql.raw('exists (select 1 from inc)')));
+    clauses.push(askContextClauses(ask, isNew));
     columns.push(ASK_CONTEXT_COLUMNS);
   }
   const result = await q.execute(sql`with ${sql.join(clauses, sql.raw(', '))} select ${sql.join(columns, sql.raw(', '))}`);

@@ -25,9 +25,9 @@ export interface AskRow {
  * verified camera, not declining this kind of request: `declinedBit`): their open requests and those made since
  * `since`. These rows are locked, in id order (concurrent askers lock in the same order and never deadlock).
  */
-export async function askContext(q: Queryable, cameraIds: readonly string[], declinedBit: number, since: Date): Promise<AskContext> {
-  if (cameraIds.length === 0) return { cameras: [], requests: [] };
-  const result = await q.execute(sql`with ${askContextClauses({ cameraIds, declinedBit, since })} select ${ASK_CONTEXT_COLUMNS}`);
+export async function askContext(q: Queryable, query: AskContextQuery): Promise<AskContext> {
+  if (query.cameraIds.length === 0) return { cameras: [], requests: [] };
+  const result = await q.execute(sql`with ${askContextClauses(query)} select ${ASK_CONTEXT_COLUMNS}`);
   return readAskContext((result as unknown as { rows: AskRow[] }).rows[0]!);
 }
 

@@ -118,7 +118,7 @@ export class RequestService {
     const { declinedBit: declined, since: weekAgo } = query;
     // The cameras with their owners, and the asked owners' requests (locked), in one statement; intake reads them
     // with the incident's insert (known.context), for the matched cameras.
-    const context = given?.context && !ask.cameraIds ? given.context : await repo.askContext(tx, query.cameraIds, query.declinedBit, query.since);
+    const context = given?.context && !ask.cameraIds ? given.context : await repo.askContext(tx, query);
     const found = new Map(context.cameras.map((r) => [r.camera.id, r]));
     const byOwner = new Map<string, Asked>();
     for (const id of chosen) {
