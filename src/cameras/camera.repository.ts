@@ -5,7 +5,7 @@ import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { BinaryCopyReader, WordTable, uuidAt } from '../db/copy-binary.js';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { PGlite } from '@electric-sql/pglite';
+import { PGliteThread } from '../db/pglite-thread.js';
 import { cameras, ownerLinks, owners, ownerSessions, registrationFingerprints, type CameraStatus } from '../db/schema.js';
 
 export type Owner = typeof owners.$inferSelect;
@@ -141,14 +141,14 @@ export type IndexRow = { [K in keyof typeof indexColumns]: Camera[K] };
  * in one column per camera (`index_fields`, 80 bytes, migration 0008), read beside tier and kind and decoded at
  * fixed offsets, where a SELECT through the driver would make and parse a million rows of text (many seconds):
  * - PostgreSQL: one binary COPY, streamed, decoded row by row as it arrives (the server's work overlaps ours).
- * - PGlite: one row (the packed columns of every camera joined by string_agg), because the embedded database runs
- *   in our thread and spends most of a COPY on formatting each field of each row.
+ * - PGlite: one row (the packed columns of every camera joined by string_agg), because the embedded database
+ *   spends most of a COPY on formatting each field of each row.
  * Inside a transaction (no client of its own to copy with) it falls back to paged SELECTs.
  */
 export async function verifiedCamerasForIndex(q: Queryable): Promise<IndexRow[]> {
   const client = (q as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) return copyVerifiedCameras(client);
-  if (client instanceof PGlite) return packedVerifiedCameras(client);
+  if (client instanceof PGliteThread) return packedVerifiedCameras(client);
   const rows: IndexRow[] = [];
   for await (const page of verifiedCameras(q)) rows.push(...page);
   return rows;
@@ -251,7 +251,7 @@ class CommaList {
 /** All aggregates of one scan see the rows in the same order, so the i-th entry of every list is the same camera. */
 const PACKED_CAMERAS = `select count(*), string_agg(index_fields, ''::bytea), string_agg(tier, ','), string_agg(kind, ',') from cameras where status = 'verified'`;
 
-async function packedVerifiedCameras(db: PGlite): Promise<IndexRow[]> {
+async function packedVerifiedCameras(db: PGliteThread): Promise<IndexRow[]> {
   const result = await db.query(`copy (${PACKED_CAMERAS}) to '/dev/blob' with (format binary)`);
   if (!result.blob) throw new Error('PGlite returned no COPY output');
   let rows: IndexRow[] = [];

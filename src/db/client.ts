@@ -1,9 +1,9 @@
-// Opens the database: PostgreSQL when a URL is given, otherwise PGlite in a folder (or in memory).
+// Opens the database: PostgreSQL when a URL is given, otherwise PGlite in a folder (or in memory), run in a worker
+// thread of its own (pglite-thread.ts).
 // Both are handed to the rest of the code as the same Drizzle `Db` type.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
+import { PGliteThread } from './pglite-thread.js';
 
 // Drizzle is given no schema: its relational query API (db.query.…) is not used here, and with a schema every
 // transaction builds a query builder for each of the ~30 tables before running anything (about a tenth of what an
@@ -47,38 +48,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { db, kind: 'postgres', location: redactUrl(opts.url), close: () => pool.end() };
   }
   if (opts.dir) fs.mkdirSync(opts.dir, { recursive: true });
-  const client = opts.dir ? new PGlite(opts.dir) : new PGlite();
-  await client.waitReady;
-  const db = drizzlePglite(withSharedParsers(client)) as unknown as Db;
+  const client = await PGliteThread.open(opts.dir, DRIZZLE_TEXT_TYPES);
+  // Drizzle's PGlite driver passes these same parsers with every query; the thread has them set once instead.
+  const db = drizzlePglite(client as never) as unknown as Db;
   return { db, kind: 'pglite', location: opts.dir ?? 'memory', close: () => client.close() };
 }
 
-/** The type parsers Drizzle hands PGlite with every query: dates, times and intervals stay text, Drizzle maps them. */
+/** The types Drizzle's PGlite driver keeps as text (dates, times, intervals, numeric arrays): Drizzle maps them. */
 const DRIZZLE_TEXT_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
-
-/**
- * Drizzle passes its own type parsers with every PGlite query, and PGlite merges them into its table of ~300 parsers
- * each time (about a third of the cost of a small query). The same parsers are set once on the client instead, and
- * the per-query copy is dropped; what each query returns is unchanged.
- */
-function withSharedParsers(client: PGlite): PGlite {
-  const identity = (value: string) => value;
-  for (const oid of DRIZZLE_TEXT_TYPES) client.parsers[oid] = identity;
-  type Queries = Pick<PGlite, 'query' | 'transaction'>;
-  const wrap = <T extends Queries>(target: T): T =>
-    new Proxy(target, {
-      get(t, prop) {
-        if (prop === 'query') {
-          return (text: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) =>
-            t.query(text, params, options?.parsers ? { ...options, parsers: undefined } : options);
-        }
-        if (prop === 'transaction') return (fn: (tx: never) => Promise<unknown>) => t.transaction((tx) => fn(wrap(tx as never) as never));
-        const value: unknown = Reflect.get(t, prop, t);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
-      },
-    });
-  return wrap(client);
-}
 
 /** Applies every pending migration. Safe to run from several instances at once on PostgreSQL. */
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -1,0 +1,105 @@
+// The embedded database in its worker thread behaves as PGlite does in process: results, errors with PostgreSQL's
+// fields, transactions that commit or roll back and hold other statements back while open, COPY to a blob, close.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGliteThread, PGliteError } from './pglite-thread.js';
+
+describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
+  let db: PGliteThread;
+
+  beforeAll(async () => {
+    db = await PGliteThread.open(undefined, [1184]);
+    await db.exec(`create table t (id int primary key, note text not null, at timestamptz, doc jsonb, raw bytea)`);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('returns rows as objects or arrays, with values parsed as PGlite parses them (text kept for the given types)', async () => {
+    await db.query(`insert into t values ($1, $2, $3, $4, $5)`, [1, 'one', '2026-11-27T10:00:00Z', JSON.stringify({ a: [1, 2] }), new Uint8Array([1, 2, 255])]);
+    const objects = await db.query<{ id: number; note: string; at: string; doc: unknown; raw: Uint8Array }>(`select * from t where id = $1`, [1]);
+    expect(objects.rows).toEqual([{ id: 1, note: 'one', at: '2026-11-27 10:00:00+00', doc: { a: [1, 2] }, raw: new Uint8Array([1, 2, 255]) }]);
+    expect(objects.fields.map((f) => f.name)).toEqual(['id', 'note', 'at', 'doc', 'raw']);
+    const arrays = await db.query(`select id, note from t`, [], { rowMode: 'array' });
+    expect(arrays.rows).toEqual([[1, 'one']]);
+    const changed = await db.query(`update t set note = 'uno' where id = 1`);
+    expect(changed.affectedRows).toBe(1);
+  });
+
+  it("gives PostgreSQL's error fields (code, constraint, detail) with the message", async () => {
+    const err = await db.query(`insert into t (id, note) values (1, 'again')`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PGliteError);
+    expect(err).toMatchObject({ code: '23505', constraint: 't_pkey', message: expect.stringContaining('duplicate key') });
+    expect((err as PGliteError).detail).toContain('(id)=(1)');
+  });
+
+  it('commits a transaction whose function resolves, and rolls back (rethrowing) one whose function throws', async () => {
+    const committed = await db.transaction(async (tx) => {
+      await tx.query(`insert into t (id, note) values (2, 'two')`);
+      return (await tx.query<{ n: number }>(`select count(*)::int as n from t`)).rows[0]!.n;
+    });
+    expect(committed).toBe(2);
+    const thrown = new Error('changed my mind');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`insert into t (id, note) values (3, 'three')`);
+        throw thrown;
+      }),
+    ).rejects.toBe(thrown);
+    // A statement that fails inside: the transaction is rolled back as a whole.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`insert into t (id, note) values (4, 'four')`);
+        await tx.query(`insert into t (id, note) values (2, 'dup')`);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const ids = await db.query<{ id: number }>(`select id from t order by id`);
+    expect(ids.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('holds statements from outside back while a transaction is open, as PGlite does in process', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tx = db.transaction(async (q) => {
+      await q.query(`update t set note = 'in tx' where id = 1`);
+      order.push('tx wrote');
+      await gate;
+      order.push('tx ends');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const outside = db.query<{ note: string }>(`select note from t where id = 1`).then((r) => {
+      order.push('outside read');
+      return r.rows[0]!.note;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await tx;
+    expect(await outside).toBe('in tx');
+    expect(order).toEqual(['tx wrote', 'tx ends', 'outside read']);
+  });
+
+  it("returns COPY … TO '/dev/blob' output as a blob", async () => {
+    const result = await db.query(`copy (select id, note from t order by id) to '/dev/blob' with (format csv)`);
+    expect(await result.blob!.text()).toBe('1,in tx\n2,two\n');
+  });
+});
+
+describe('PGlite in a worker thread, in a folder', { timeout: 60_000 }, () => {
+  it('keeps what was committed across close and open, and refuses statements once closed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-pglite-thread-'));
+    try {
+      const first = await PGliteThread.open(dir);
+      await first.exec(`create table kept (v text); insert into kept values ('still here')`);
+      await first.close();
+      await expect(first.query('select 1')).rejects.toThrow(/closed/);
+      const second = await PGliteThread.open(dir);
+      expect((await second.query<{ v: string }>(`select v from kept`)).rows).toEqual([{ v: 'still here' }]);
+      await second.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,141 @@
+// The embedded database, PGlite, run in a worker thread (pglite-worker.mjs) and spoken to through messages.
+// PGlite is PostgreSQL compiled to WebAssembly: in the server's own thread, its work on each statement (about
+// two-thirds of an incident's intake) held up every other request. In a thread of its own it runs on the second core
+// while the event loop parses, matches and answers.
+//
+// `PGliteThread` offers the part of PGlite's client that Drizzle's PGlite driver uses (query, transaction) plus
+// exec and close, with the same results: rows, fields, affectedRows and, for `COPY … TO '/dev/blob'`, the blob.
+// Messages to the worker: {id, op: 'query' | 'exec', tx?, text, params?, rowMode?}, {id, op: 'begin'} (answered
+// with {tx}), {id, op: 'end', tx, commit}, {id, op: 'close'}; each is answered with {id, result} or {id, error}.
+// A transaction holds PGlite's lock from 'begin' to 'end', as it does in process: other statements wait for it.
+import { Worker } from 'node:worker_threads';
+import type { Results } from '@electric-sql/pglite';
+
+/** What a statement run through the thread can take and return. */
+export interface PGliteQueries {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: { rowMode?: 'array' | 'object' }): Promise<Results<T>>;
+  exec(text: string): Promise<Results[]>;
+}
+
+/** An error from the database, with PostgreSQL's fields (code, detail, constraint …) as PGlite gives them. */
+export class PGliteError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+type Message = { op: 'query'; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object' } | { op: 'exec'; tx?: number; text: string } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
+
+export class PGliteThread implements PGliteQueries {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  /** Set once the worker has stopped: every later call fails with it. */
+  #stopped: Error | undefined;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    // The worker keeps the process alive only while a statement is under way: an idle database left open (by a
+    // test, or a command that has finished) does not hold the process, and a long statement is not cut short.
+    worker.unref();
+    worker.on('message', (m: { id: number; result?: unknown; error?: Record<string, unknown> }) => this.#settle(m));
+    worker.on('error', (err) => this.#stop(new Error(`the embedded database stopped: ${err.message}`)));
+    worker.on('exit', (code) => this.#stop(new Error(`the embedded database has been closed${code ? ` (its thread exited with ${code})` : ''}`)));
+  }
+
+  /**
+   * Starts the thread and opens the database: in `dir` (created by PGlite when absent), or in memory. `textTypes`
+   * are type oids whose values are returned as PostgreSQL's text instead of being parsed.
+   */
+  static async open(dir: string | undefined, textTypes: number[] = []): Promise<PGliteThread> {
+    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dir, textTypes } });
+    let onError: (err: Error) => void = () => {};
+    let onExit: (code: number) => void = () => {};
+    const ready = await new Promise<{ ready: boolean; error?: Record<string, unknown> }>((resolve, reject) => {
+      onError = reject;
+      onExit = (code) => reject(new Error(`the embedded database's thread exited (${code}) while opening`));
+      worker.once('message', resolve);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+    }).finally(() => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw toError(ready.error ?? {});
+    }
+    return new PGliteThread(worker);
+  }
+
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: { rowMode?: 'array' | 'object' }): Promise<Results<T>> {
+    return this.#call({ op: 'query', text, params, rowMode: options?.rowMode }) as Promise<Results<T>>;
+  }
+
+  exec(text: string): Promise<Results[]> {
+    return this.#call({ op: 'exec', text }) as Promise<Results[]>;
+  }
+
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws (and the error rethrown). */
+  async transaction<T>(fn: (tx: PGliteQueries) => Promise<T>): Promise<T> {
+    const { tx } = (await this.#call({ op: 'begin' })) as { tx: number };
+    const queries: PGliteQueries = {
+      query: <R>(text: string, params?: unknown[], options?: { rowMode?: 'array' | 'object' }) => this.#call({ op: 'query', tx, text, params, rowMode: options?.rowMode }) as Promise<Results<R>>,
+      exec: (text: string) => this.#call({ op: 'exec', tx, text }) as Promise<Results[]>,
+    };
+    let result: T;
+    try {
+      result = await fn(queries);
+    } catch (err) {
+      await this.#call({ op: 'end', tx, commit: false }).catch(() => {});
+      throw err;
+    }
+    await this.#call({ op: 'end', tx, commit: true });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.#stopped) return;
+    // The worker exits after answering; wait for that too, so that the folder is released when close() returns.
+    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    await this.#call({ op: 'close' });
+    this.#worker.ref();
+    await exited;
+  }
+
+  #call(message: Message): Promise<unknown> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, ...message });
+    });
+  }
+
+  #settle(m: { id: number; result?: unknown; error?: Record<string, unknown> }) {
+    const pending = this.#pending.get(m.id);
+    if (!pending) return;
+    this.#pending.delete(m.id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (m.error) pending.reject(toError(m.error));
+    else pending.resolve(m.result);
+  }
+
+  #stop(err: Error) {
+    this.#stopped ??= err;
+    for (const pending of this.#pending.values()) pending.reject(err);
+    this.#pending.clear();
+  }
+}
+
+function toError(fields: Record<string, unknown>): PGliteError {
+  const err = new PGliteError(typeof fields.message === 'string' ? fields.message : 'the embedded database failed');
+  for (const [key, value] of Object.entries(fields)) if (key !== 'message' && key !== 'stack') Object.assign(err, { [key]: value });
+  return err;
+}
