@@ -81,6 +81,10 @@ describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
     expect(order).toEqual(['tx wrote', 'tx ends', 'outside read']);
   });
 
+  it('creates WAL segments without zero-filling them first (a commit that starts a segment does not stall)', async () => {
+    expect((await db.query<{ wal_init_zero: string }>('show wal_init_zero')).rows).toEqual([{ wal_init_zero: 'off' }]);
+  });
+
   it("returns COPY … TO '/dev/blob' output as a blob", async () => {
     const result = await db.query(`copy (select id, note from t order by id) to '/dev/blob' with (format csv)`);
     expect(await result.blob!.text()).toBe('1,in tx\n2,two\n');
