@@ -2,8 +2,9 @@
 // rate (default 100/s for 60 s) by a feed in a process of its own. Each POST returns after the incident, its matches, its footage requests and
 // their outbox messages are committed (an auto-request rule covers every type), so its latency is the time from
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
-// CPU ms/incident is the server process's (PostgreSQL's own is not counted; PGlite's is, it runs in the server). PGlite and PostgreSQL
+// CPU ms/incident is the server process's (PostgreSQL's own is not counted; PGlite's is, it runs in a thread of the server). PGlite and PostgreSQL
 // side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only);
+// --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
 // BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -30,6 +31,8 @@ const CAMERAS = arg('cameras', 100_000);
 const RATE = arg('rate', 100);
 const SECONDS = arg('seconds', 60);
 const RAMP = !process.argv.includes('--skip-ramp');
+/** Cameras whose owners a rule asks per incident (WATCHFLOOR_AUTO_REQUEST_MAX_CAMERAS); the server's default unless given. */
+const AUTO_CAMERAS = process.argv.includes('--auto-cameras') ? String(arg('auto-cameras', 20)) : undefined;
 const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -154,6 +157,7 @@ async function run(label: string, database: Database) {
     WATCHFLOOR_AUTO_REQUEST_MAX_PRIORITY: '5',
     WATCHFLOOR_QUIET_HOURS: '0-0',
     WATCHFLOOR_REQUESTS_PER_OWNER_WEEK: '100',
+    ...(AUTO_CAMERAS ? { WATCHFLOOR_AUTO_REQUEST_MAX_CAMERAS: AUTO_CAMERAS } : {}),
   });
   const ctx = await createContext(config, { database });
   const seeded = await seed(ctx);
@@ -242,7 +246,7 @@ if (ONLY !== 'postgres') {
 const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
 
-console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,

@@ -246,6 +246,14 @@ export const CONFIG_KEYS = {
     max: 5,
     doc: 'Automatic requests only for incidents of this priority or higher (1 is highest).',
   },
+  autoRequestMaxCameras: {
+    env: 'WATCHFLOOR_AUTO_REQUEST_MAX_CAMERAS',
+    kind: 'int',
+    default: '20',
+    min: 1,
+    max: 200,
+    doc: 'An automatic request asks the owners of at most this many of the best-ranked cameras (nearest, facing the incident first); operators can ask more from the incident\'s camera list.',
+  },
   uploadMaxBytes: {
     env: 'WATCHFLOOR_UPLOAD_MAX_BYTES',
     kind: 'int',
@@ -394,6 +402,7 @@ export interface Config {
   requestExpiryHours: number;
   autoRequestTypes: string;
   autoRequestMaxPriority: number;
+  autoRequestMaxCameras: number;
   uploadMaxBytes: number;
   s3Bucket: string | undefined;
   s3Endpoint: string | undefined;

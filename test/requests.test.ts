@@ -191,3 +191,51 @@ describe.each(testDatabases)('footage requests on $name', (kind) => {
     expect(JSON.stringify(overview.requests)).not.toContain(operator.userId);
   });
 });
+
+// Six neighbours along a street, 10 m apart; a rule may ask the owners of the best-ranked three.
+const STREET = `external_ref,lat,lng,kind,bearing_deg,fov_deg,range_m,retention_days,owner_email,owner_name,owner_kind
+${[1, 2, 3, 4, 5, 6].map((i) => `st-${i},38.9100,${(-77.0300 + i * 0.000115).toFixed(6)},ptz,,360,100,30,n${i}@example.org,Neighbour ${i},resident`).join('\n')}
+`;
+
+describe.each(testDatabases)('automatic requests on $name ask the owners of the best-ranked cameras only', (kind) => {
+  let database: Database;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    database = await kind.open();
+    sut = await makeTestApp(database, { clock: new ManualClock('2026-10-06T18:00:00Z'), config: { autoRequestTypes: 'ROBBERY', autoRequestMaxPriority: 2, autoRequestMaxCameras: 3 } });
+    await sut.ctx.staff.createAgency('Metro PD', 'local', CLI_ACTOR);
+    await sut.ctx.importer.import(STREET, { format: 'csv' }, CLI_ACTOR);
+  });
+  afterAll(async () => {
+    await sut.close();
+    await database.close();
+  });
+
+  it('matches all six, asks the nearest three, and staff can ask the rest from the list', async () => {
+    const key = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
+    const posted = await sut.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { source: 'cad', externalId: 'ST-1', type: 'ROBBERY', priority: 1, occurredAt: '2026-10-06T17:40:00Z', location: { lat: 38.91, lng: -77.03, accuracyM: 5 } },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const id = posted.json().id as string;
+    const operator = await createAndSignIn(sut, ['operator']);
+    const detail = async () => (await sut.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: { cookie: operator.cookie } })).json();
+    const first = await detail();
+    const ranked = (first.matches as { cameraId: string; rank: number; distanceM: number }[]).sort((a, b) => a.rank - b.rank);
+    expect(ranked).toHaveLength(6);
+    expect(ranked.map((m) => m.distanceM)).toEqual([...ranked.map((m) => m.distanceM)].sort((a, b) => a - b));
+    const askedCameras = (r: { cameraIds: string[] }[]) => r.flatMap((x) => x.cameraIds).sort();
+    expect(first.requests).toHaveLength(3);
+    expect(askedCameras(first.requests)).toEqual(ranked.slice(0, 3).map((m) => m.cameraId).sort());
+    const more = await sut.app.inject({ method: 'POST', url: `/api/v1/incidents/${id}/requests`, headers: operator.headers, payload: { purposeCode: 'criminal-investigation', reason: 'A robbery on your street; the rule asked your neighbours first.' } });
+    expect(more.statusCode, more.body).toBe(200);
+    expect((more.json().outcomes as { outcome: string }[]).map((o) => o.outcome)).toEqual(['merged', 'merged', 'merged', 'requested', 'requested', 'requested']);
+    const after = await detail();
+    expect(after.requests).toHaveLength(6);
+    expect(askedCameras(after.requests)).toEqual(ranked.map((m) => m.cameraId).sort());
+  });
+});

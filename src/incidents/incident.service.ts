@@ -98,7 +98,7 @@ export class IncidentService {
     private readonly clock: Clock,
     private readonly area: ServiceArea,
     private readonly cameras: CameraRegistry,
-    private readonly config: Pick<Config, 'matchRadiusM' | 'autoRequestTypes' | 'autoRequestMaxPriority'>,
+    private readonly config: Pick<Config, 'matchRadiusM' | 'autoRequestTypes' | 'autoRequestMaxPriority' | 'autoRequestMaxCameras'>,
     private readonly requests: RequestService,
     private readonly floor: FloorPublisher,
     private readonly alerts?: AlertService,
@@ -125,10 +125,18 @@ export class IncidentService {
     };
   }
 
+  /**
+   * The cameras a rule asks about: the best-ranked few. A rule acts on its own, so it asks as few owners as are
+   * likely to have the footage (on a busy corridor 200 cameras can be in range); staff can ask the others.
+   */
+  private autoRequestCameras(rankedCameraIds: readonly string[]): readonly string[] {
+    return rankedCameraIds.slice(0, this.config.autoRequestMaxCameras);
+  }
+
   private async autoRequest(tx: Tx, incident: Incident, matchedCameraIds: readonly string[]): Promise<number> {
     if (matchedCameraIds.length === 0 || !this.wantsAutoRequest(incident)) return 0;
     const { ask, actor } = this.autoAsk(incident);
-    const outcomes = await this.requests.requestInTx(tx, ask, actor, 'rule', { incident, matchedCameraIds });
+    const outcomes = await this.requests.requestInTx(tx, ask, actor, 'rule', { incident, matchedCameraIds: this.autoRequestCameras(matchedCameraIds) });
     return outcomes.filter((o) => o.outcome !== 'skipped').length;
   }
 
@@ -143,7 +151,8 @@ export class IncidentService {
       const ranked = this.rank(row, now);
       const found = ranked.cameraIds.length;
       const auto = found > 0 && this.wantsAutoRequest(row);
-      const first = await repo.insertIncidentAndRead(tx, row, this.alerts?.incidentAlert(row, found), auto ? this.requests.contextQuery(row.type, ranked.cameraIds, now) : undefined);
+      const asked = this.autoRequestCameras(ranked.cameraIds);
+      const first = await repo.insertIncidentAndRead(tx, row, this.alerts?.incidentAlert(row, found), auto ? this.requests.contextQuery(row.type, asked, now) : undefined);
       const inserted = first.incident;
       if (inserted) {
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount: found });
@@ -152,7 +161,7 @@ export class IncidentService {
         const audits: AuditEvent[] = [];
         if (auto) {
           const { ask, actor: rule } = this.autoAsk(inserted);
-          const plan = await this.requests.planInTx(tx, ask, rule, 'rule', { incident: inserted, matchedCameraIds: ranked.cameraIds, context: first.context }, now);
+          const plan = await this.requests.planInTx(tx, ask, rule, 'rule', { incident: inserted, matchedCameraIds: asked, context: first.context }, now);
           inserts = inserts.concat(plan.inserts);
           audits.push(...plan.audits);
         }
