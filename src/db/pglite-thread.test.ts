@@ -59,7 +59,33 @@ describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
     expect(ids.rows.map((r) => r.id)).toEqual([1, 2]);
   });
 
+  it('runs a statement that comes again prepared, with the same values and errors as the first time', async () => {
+    const text = `insert into t (id, note, at, doc, raw) values ($1, $2, $3, $4, $5) returning id, note, at, doc, raw`;
+    const rows = [];
+    for (let i = 0; i < 4; i++) {
+      const values = [100 + i, `n'${i}`, new Date(Date.UTC(2026, 10, 27, 10, i)), { i, list: [i, 'x'] }, i % 2 ? null : new Uint8Array([i, 200])];
+      rows.push((await db.query(text, values)).rows[0]);
+    }
+    expect(rows[0]).toEqual({ id: 100, note: "n'0", at: '2026-11-27 10:00:00+00', doc: { i: 0, list: [0, 'x'] }, raw: new Uint8Array([0, 200]) });
+    expect(rows[3]).toEqual({ id: 103, note: "n'3", at: '2026-11-27 10:03:00+00', doc: { i: 3, list: [3, 'x'] }, raw: null });
+    // The third and fourth runs were prepared ones: an error there carries PostgreSQL's fields too.
+    await expect(db.query(text, [101, 'again', null, null, null])).rejects.toMatchObject({ code: '23505', constraint: 't_pkey' });
+    const inTx = await db.transaction(async (tx) => {
+      await tx.query(`select id from t where id = any($1::int[]) order by id`, [[100, 102]]);
+      return (await tx.query<number[]>(`select id from t where id = any($1::int[]) order by id`, [[101, 103]], { rowMode: 'array' })).rows;
+    });
+    expect(inTx).toEqual([[101], [103]]);
+    await db.query(`delete from t where id >= 100`);
+  });
+
+  it('keeps working past the number of statements it keeps prepared (the least recently used are closed)', async () => {
+    for (let round = 0; round < 2; round++) for (let i = 0; i < 210; i++) expect((await db.query<{ v: number }>(`select $1::int + ${i} as v`, [round])).rows).toEqual([{ v: round + i }]);
+    expect((await db.query<{ v: number }>(`select $1::int + 0 as v`, [7])).rows).toEqual([{ v: 7 }]);
+  });
+
   it('holds statements from outside back while a transaction is open, as PGlite does in process', async () => {
+    // Seen before, so that the read below runs prepared: it waits for the transaction all the same.
+    await db.query<{ note: string }>(`select note from t where id = 1`);
     const order: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

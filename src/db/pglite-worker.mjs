@@ -3,7 +3,7 @@
 // Plain JavaScript, not TypeScript: a worker thread does not inherit the loader that runs the TypeScript sources.
 // The other side of the conversation is pglite-thread.ts, which documents the messages.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
 
 const { dir, textTypes } = workerData;
 const db = dir ? new PGlite(dir) : new PGlite();
@@ -65,10 +65,97 @@ async function end(id, txId, commit) {
   reply(id, null);
 }
 
+/**
+ * Statements that come again (the same text, new parameters: most of what the server runs) are prepared once, named,
+ * and then only bound and executed: PostgreSQL parses and analyses an intake statement (a few kilobytes of SQL)
+ * once instead of for every incident, and each run is one call into the database instead of PGlite's six.
+ * A text is prepared the second time it is seen; at most PREPARED_MAX are kept, the least recently used closed.
+ */
+const PREPARED_MAX = 200;
+const prepared = new Map(); // text -> { name, types }
+const seenOnce = new Set();
+let nextStatement = 1;
+const { serialize } = protocol;
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Sends protocol messages (ending with Sync) and returns the answers; an error answer is thrown. */
+async function roundTrip(parts) {
+  const answer = await db.execProtocolRaw(concat(parts), { syncToFs: false });
+  const messages = [];
+  new protocol.Parser().parse(answer, (message) => messages.push(message));
+  const error = messages.find((message) => message.name === 'error');
+  if (error) throw error;
+  return messages;
+}
+
+async function statementFor(text) {
+  const known = prepared.get(text);
+  if (known) {
+    prepared.delete(text); // to the end of the map: the most recently used
+    prepared.set(text, known);
+    return known;
+  }
+  const name = `wf_${nextStatement++}`;
+  const answers = await roundTrip([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]);
+  const statement = { name, types: answers.find((a) => a.name === 'parameterDescription')?.dataTypeIDs ?? [] };
+  prepared.set(text, statement);
+  if (prepared.size > PREPARED_MAX) {
+    const [oldestText, oldest] = prepared.entries().next().value;
+    prepared.delete(oldestText);
+    await roundTrip([serialize.close({ type: 'S', name: oldest.name }), serialize.sync()]);
+  }
+  return statement;
+}
+
+/** Runs a prepared statement, with the parameters serialised and the rows parsed as PGlite's query() does. */
+async function runPrepared(text, params, rowMode, inTransaction) {
+  const run = async () => {
+    const { name, types } = await statementFor(text);
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = db.serializers[types[i]];
+      return serializer ? serializer(value) : value.toString();
+    });
+    const answers = await roundTrip([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+    if (!inTransaction) await db.syncToFs();
+    return parse.parseResults(answers, db.parsers, { rowMode })[0];
+  };
+  // The same locks as PGlite's own query(): outside a transaction, wait for any open one to end.
+  return inTransaction ? db._runExclusiveQuery(run) : db._runExclusiveTransaction(() => db._runExclusiveQuery(run));
+}
+
+/** Whether a text is run prepared: one seen before, not a schema change, not a COPY to or from a blob. */
+function preparable(text) {
+  if (prepared.has(text)) return true;
+  if (/^\s*(create|alter|drop)\b/i.test(text) || text.includes('/dev/blob')) return false;
+  if (seenOnce.has(text)) {
+    seenOnce.delete(text);
+    return true;
+  }
+  if (seenOnce.size >= 10 * PREPARED_MAX) seenOnce.clear();
+  seenOnce.add(text);
+  return false;
+}
+
+async function query(m) {
+  if (m.tx !== undefined) target(m.tx); // throws for a transaction that has ended
+  if (preparable(m.text)) return runPrepared(m.text, m.params ?? [], m.rowMode, m.tx !== undefined);
+  return target(m.tx).query(m.text, m.params, { rowMode: m.rowMode });
+}
+
 async function handle(m) {
   switch (m.op) {
     case 'query':
-      return reply(m.id, await target(m.tx).query(m.text, m.params, { rowMode: m.rowMode }));
+      return reply(m.id, await query(m));
     case 'exec':
       return reply(m.id, await target(m.tx).exec(m.text));
     case 'begin':
