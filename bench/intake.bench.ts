@@ -4,7 +4,7 @@
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
 // CPU ms/incident is the server process's (PostgreSQL's own is not counted; PGlite's is, it runs in a thread of the server). PGlite and PostgreSQL
 // side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only);
-// --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
+// --pool N (connections to PostgreSQL); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
 // BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -35,11 +35,13 @@ const RAMP = !process.argv.includes('--skip-ramp');
 const AUTO_CAMERAS = process.argv.includes('--auto-cameras') ? String(arg('auto-cameras', 20)) : undefined;
 const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Connections to PostgreSQL (WATCHFLOOR_DATABASE_POOL_SIZE); the server's default unless given. */
+const POOL = arg('pool', loadConfig({}).databasePoolSize);
 
 /** A fresh PostgreSQL database for this run, or undefined (with a message) when the server is not reachable. */
 async function freshPostgres(): Promise<Database | undefined> {
   try {
-    return await openFreshPostgres(PG_URL, 10);
+    return await openFreshPostgres(PG_URL, POOL);
   } catch (err) {
     console.log(`PostgreSQL at ${PG_URL} is not reachable (${(err as Error).message}); skipping it`);
     return undefined;
@@ -246,7 +248,7 @@ if (ONLY !== 'postgres') {
 const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
 
-console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,

@@ -28,6 +28,14 @@ export const CONFIG_KEYS = {
     kind: 'url',
     doc: 'PostgreSQL connection URL. When unset, the embedded PGlite database in the data folder is used.',
   },
+  databasePoolSize: {
+    env: 'WATCHFLOOR_DATABASE_POOL_SIZE',
+    kind: 'int',
+    default: '10',
+    min: 1,
+    max: 200,
+    doc: 'Connections this instance keeps to PostgreSQL. All instances together want about twice the database server\'s cores: more only queue inside it (every commit takes its turn at the end of the audit chain).',
+  },
   secretKey: {
     env: 'WATCHFLOOR_SECRET_KEY',
     kind: 'string',
@@ -370,6 +378,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   secretKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;

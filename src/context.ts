@@ -90,7 +90,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     const embedded = !config.databaseUrl;
     if (embedded && !opts.inMemory) lock = lockDataDir(config.dataDir, opts.command ?? 'serve');
     try {
-      database = await openDatabase({ url: config.databaseUrl, dir: embedded && !opts.inMemory ? `${config.dataDir}/pglite` : undefined });
+      database = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, dir: embedded && !opts.inMemory ? `${config.dataDir}/pglite` : undefined });
       await migrateDatabase(database);
     } catch (err) {
       lock?.release();
