@@ -8,7 +8,7 @@ import { DataDirBusyError } from './platform/lock.js';
 import { ROLES, AGENCY_KINDS } from './db/schema.js';
 import { CLI_ACTOR } from './staff/staff.service.js';
 import { verifyAuditChain } from './audit/audit.verify.js';
-import { startServer, stopOnSignals } from './server.js';
+import { exitIfDatabaseLost, startServer, stopOnSignals } from './server.js';
 import { demoCode, readDemoAccounts, seedDemoAccounts, DEMO_AGENCY, DEMO_PASSWORD } from './demo/demo-accounts.js';
 
 const DEMO_AUTO_REQUEST_TYPES = 'HOMICIDE,ASSAULT W/DANGEROUS WEAPON,ROBBERY,SEX ABUSE';
@@ -47,6 +47,7 @@ program
     const ctx = await createContext(config, { command: 'serve' });
     const server = await startServer(ctx);
     stopOnSignals(server);
+    exitIfDatabaseLost(server, ctx);
     server.app.log.info({ url: server.url, database: ctx.database.kind, location: ctx.database.location }, 'watchfloor listening');
   });
 
@@ -73,6 +74,7 @@ program
     const seeded = await seedDemoCameras(ctx);
     const server = await startServer(ctx, { housekeepingMs: 5_000 });
     stopOnSignals(server);
+    exitIfDatabaseLost(server, ctx);
     new DemoResponder(ctx.database.db, ctx.evidence, ctx.clock, ctx.log, { workDir: demoClipDir(config.dataDir) }).start();
     const demoAgency = await findAgencyByName(ctx.database.db, DEMO_AGENCY);
     const actor = { actorType: 'system' as const, actorName: 'demo feed', agencyId: demoAgency?.id ?? null };

@@ -65,3 +65,14 @@ export function stopOnSignals(server: RunningServer): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+/**
+ * Exits (code 1) if the embedded database is lost: its thread stopped, so every request would fail from then on.
+ * Restarted by its supervisor, the server recovers the database from its write-ahead log.
+ */
+export function exitIfDatabaseLost(server: RunningServer, ctx: AppContext): void {
+  void ctx.database.lost?.then((err) => {
+    server.app.log.fatal({ err }, 'the embedded database stopped; exiting so that the server can be restarted');
+    process.exit(1);
+  });
+}

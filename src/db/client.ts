@@ -29,6 +29,8 @@ export interface Database {
   /** Where the data lives, for messages: a folder, "memory" or the URL without its password. */
   location: string;
   close(): Promise<void>;
+  /** Settles if the database is lost for good (the embedded database's thread stopped); see PGliteThread.lost. */
+  lost?: Promise<Error>;
 }
 
 export interface OpenOptions {
@@ -51,7 +53,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const client = await PGliteThread.open(opts.dir, DRIZZLE_TEXT_TYPES);
   // Drizzle's PGlite driver passes these same parsers with every query; the thread has them set once instead.
   const db = drizzlePglite(client as never) as unknown as Db;
-  return { db, kind: 'pglite', location: opts.dir ?? 'memory', close: () => client.close() };
+  return { db, kind: 'pglite', location: opts.dir ?? 'memory', close: () => client.close(), lost: client.lost };
 }
 
 /** The types Drizzle's PGlite driver keeps as text (dates, times, intervals, numeric arrays): Drizzle maps them. */

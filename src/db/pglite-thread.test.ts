@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGliteThread, PGliteError } from './pglite-thread.js';
 
@@ -125,9 +126,29 @@ describe('PGlite in a worker thread, in a folder', { timeout: 60_000 }, () => {
       await first.exec(`create table kept (v text); insert into kept values ('still here')`);
       await first.close();
       await expect(first.query('select 1')).rejects.toThrow(/closed/);
+      // Closed on purpose: not lost.
+      expect(await Promise.race([first.lost.then(() => 'lost'), new Promise((r) => setTimeout(() => r('not lost'), 100))])).toBe('not lost');
       const second = await PGliteThread.open(dir);
       expect((await second.query<{ v: string }>(`select v from kept`)).rows).toEqual([{ v: 'still here' }]);
       await second.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PGlite in a worker thread that stops on its own', { timeout: 60_000 }, () => {
+  it('fails the statement under way and every later one, and settles `lost` with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-pglite-lost-'));
+    // A stand-in for a worker that dies (out of memory, PGlite failing): ready, then gone at the first statement.
+    const script = path.join(dir, 'dies.mjs');
+    fs.writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(3));\n`);
+    try {
+      const thread = await PGliteThread.open(undefined, [], pathToFileURL(script));
+      await expect(thread.query('select 1')).rejects.toThrow('the embedded database stopped: its thread exited with code 3');
+      await expect(thread.lost).resolves.toMatchObject({ message: 'the embedded database stopped: its thread exited with code 3' });
+      await expect(thread.transaction(async () => 1)).rejects.toThrow(/exited with code 3/);
+      await thread.close(); // nothing left to close: returns
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

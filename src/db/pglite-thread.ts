@@ -37,6 +37,13 @@ export class PGliteThread implements PGliteQueries {
   #nextId = 1;
   /** Set once the worker has stopped: every later call fails with it. */
   #stopped: Error | undefined;
+  #closing = false;
+  #lose: (err: Error) => void = () => {};
+  /**
+   * Settles if the database is lost for good: its thread stopped without close() (it ran out of memory, or
+   * PGlite failed). Every statement fails from then on; a server should stop, and be restarted to recover.
+   */
+  readonly lost = new Promise<Error>((resolve) => (this.#lose = resolve));
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -45,15 +52,15 @@ export class PGliteThread implements PGliteQueries {
     worker.unref();
     worker.on('message', (m: { id: number; result?: unknown; error?: Record<string, unknown> }) => this.#settle(m));
     worker.on('error', (err) => this.#stop(new Error(`the embedded database stopped: ${err.message}`)));
-    worker.on('exit', (code) => this.#stop(new Error(`the embedded database has been closed${code ? ` (its thread exited with ${code})` : ''}`)));
+    worker.on('exit', (code) => this.#stop(new Error(this.#closing ? 'the embedded database has been closed' : `the embedded database stopped: its thread exited with code ${code}`)));
   }
 
   /**
    * Starts the thread and opens the database: in `dir` (created by PGlite when absent), or in memory. `textTypes`
-   * are type oids whose values are returned as PostgreSQL's text instead of being parsed.
+   * are type oids whose values are returned as PostgreSQL's text instead of being parsed. `workerScript` is for tests.
    */
-  static async open(dir: string | undefined, textTypes: number[] = []): Promise<PGliteThread> {
-    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dir, textTypes } });
+  static async open(dir: string | undefined, textTypes: number[] = [], workerScript = new URL('./pglite-worker.mjs', import.meta.url)): Promise<PGliteThread> {
+    const worker = new Worker(workerScript, { workerData: { dir, textTypes } });
     let onError: (err: Error) => void = () => {};
     let onExit: (code: number) => void = () => {};
     const ready = await new Promise<{ ready: boolean; error?: Record<string, unknown> }>((resolve, reject) => {
@@ -101,6 +108,7 @@ export class PGliteThread implements PGliteQueries {
 
   async close(): Promise<void> {
     if (this.#stopped) return;
+    this.#closing = true;
     // The worker exits after answering; wait for that too, so that the folder is released when close() returns.
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
     await this.#call({ op: 'close' });
@@ -128,6 +136,7 @@ export class PGliteThread implements PGliteQueries {
   }
 
   #stop(err: Error) {
+    if (!this.#stopped && !this.#closing) this.#lose(err);
     this.#stopped ??= err;
     for (const pending of this.#pending.values()) pending.reject(err);
     this.#pending.clear();
