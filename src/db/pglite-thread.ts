@@ -5,9 +5,11 @@
 //
 // `PGliteThread` offers the part of PGlite's client that Drizzle's PGlite driver uses (query, transaction) plus
 // exec and close, with the same results: rows, fields, affectedRows and, for `COPY … TO '/dev/blob'`, the blob.
-// Messages to the worker: {id, op: 'query' | 'exec', tx?, text, params?, rowMode?}, {id, op: 'begin'} (answered
-// with {tx}), {id, op: 'end', tx, commit}, {id, op: 'close'}; each is answered with {id, result} or {id, error}.
-// A transaction holds PGlite's lock from 'begin' to 'end', as it does in process: other statements wait for it.
+// Messages to the worker: {id, op: 'query' | 'exec', tx?, text, params?, rowMode?}, {id, op: 'begin', tx},
+// {id, op: 'end', tx, commit}, {id, op: 'close'}; each is answered with {id, result} or {id, error}. This side
+// numbers the transactions, so that a transaction's first statement follows its 'begin' without waiting for the answer
+// (a round trip less while the transaction holds the database). A transaction holds PGlite's lock from 'begin' to
+// 'end', as it does in process: other statements wait for it.
 import { Worker } from 'node:worker_threads';
 import type { Results } from '@electric-sql/pglite';
 
@@ -29,12 +31,13 @@ interface Pending {
   reject(err: Error): void;
 }
 
-type Message = { op: 'query'; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object' } | { op: 'exec'; tx?: number; text: string } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
+type Message = { op: 'query'; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object' } | { op: 'exec'; tx?: number; text: string } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
 
 export class PGliteThread implements PGliteQueries {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  #nextTx = 1;
   /** Set once the worker has stopped: every later call fails with it. */
   #stopped: Error | undefined;
   #closing = false;
@@ -90,7 +93,10 @@ export class PGliteThread implements PGliteQueries {
 
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws (and the error rethrown). */
   async transaction<T>(fn: (tx: PGliteQueries) => Promise<T>): Promise<T> {
-    const { tx } = (await this.#call({ op: 'begin' })) as { tx: number };
+    const tx = this.#nextTx++;
+    // Not awaited before the first statement; a failed BEGIN fails that statement too, and is rethrown below.
+    const begun = this.#call({ op: 'begin', tx });
+    begun.catch(() => {});
     const queries: PGliteQueries = {
       query: <R>(text: string, params?: unknown[], options?: { rowMode?: 'array' | 'object' }) => this.#call({ op: 'query', tx, text, params, rowMode: options?.rowMode }) as Promise<Results<R>>,
       exec: (text: string) => this.#call({ op: 'exec', tx, text }) as Promise<Results[]>,
@@ -99,9 +105,13 @@ export class PGliteThread implements PGliteQueries {
     try {
       result = await fn(queries);
     } catch (err) {
+      // A BEGIN that failed is the reason, whatever its first statement said.
+      const beginError = await begun.then(() => undefined, (e: unknown) => e);
+      if (beginError) throw beginError;
       await this.#call({ op: 'end', tx, commit: false }).catch(() => {});
       throw err;
     }
+    await begun;
     await this.#call({ op: 'end', tx, commit: true });
     return result;
   }

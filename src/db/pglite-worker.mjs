@@ -10,9 +10,12 @@ const db = dir ? new PGlite(dir) : new PGlite();
 const identity = (value) => value;
 for (const oid of textTypes) db.parsers[oid] = identity;
 
-/** Open transactions by id: PGlite's transaction object and how to end it. */
+/**
+ * Transactions by the id the other side gave them: PGlite's transaction object once BEGIN has run (`tx`), a promise
+ * of it (`ready`), and how to end it. Statements of a transaction may arrive before its BEGIN has run (the other
+ * side sends them without waiting): they wait for `ready`.
+ */
 const open = new Map();
-let nextTx = 1;
 /** Ends a transaction without committing it: the callback given to PGlite's transaction() rejects with this. */
 const ROLLBACK = Symbol('rollback');
 
@@ -27,34 +30,47 @@ function describe(err) {
 const reply = (id, result) => parentPort.postMessage({ id, result });
 const fail = (id, err) => parentPort.postMessage({ id, error: describe(err) });
 
-function target(txId) {
+/** The database, or the transaction `txId` once it has begun. */
+async function target(txId) {
   if (txId === undefined) return db;
   const entry = open.get(txId);
   if (!entry) throw new Error(`transaction ${txId} has already ended`);
-  return entry.tx;
+  return entry.tx ?? (await entry.ready);
 }
 
-function begin(id) {
-  const txId = nextTx++;
+function begin(id, txId) {
+  if (open.has(txId)) throw new Error(`transaction ${txId} is already open`);
   const entry = {};
+  open.set(txId, entry);
+  let begun;
+  let failed;
+  entry.ready = new Promise((resolve, reject) => {
+    begun = resolve;
+    failed = reject;
+  });
+  entry.ready.catch(() => {}); // its statements see the failure; BEGIN's own answer reports it
   entry.done = db.transaction(
     (tx) =>
       new Promise((resolve, reject) => {
         entry.tx = tx;
         entry.finish = (commit) => (commit ? resolve() : reject(ROLLBACK));
-        open.set(txId, entry);
-        reply(id, { tx: txId });
+        begun(tx);
+        reply(id, null);
       }),
   );
-  // BEGIN itself failing: the callback never ran, so nobody has been answered yet.
+  // BEGIN itself failing: the callback never ran.
   entry.done.catch((err) => {
-    if (!entry.tx) fail(id, err);
+    if (entry.tx) return;
+    open.delete(txId);
+    failed(err);
+    fail(id, err);
   });
 }
 
 async function end(id, txId, commit) {
   const entry = open.get(txId);
   if (!entry) throw new Error(`transaction ${txId} has already ended`);
+  await entry.ready;
   open.delete(txId);
   entry.finish(commit);
   try {
@@ -147,9 +163,9 @@ function preparable(text) {
 }
 
 async function query(m) {
-  if (m.tx !== undefined) target(m.tx); // throws for a transaction that has ended
+  const on = await target(m.tx); // waits for the transaction's BEGIN; throws for one that has ended
   if (preparable(m.text)) return runPrepared(m.text, m.params ?? [], m.rowMode, m.tx !== undefined);
-  return target(m.tx).query(m.text, m.params, { rowMode: m.rowMode });
+  return on.query(m.text, m.params, { rowMode: m.rowMode });
 }
 
 async function handle(m) {
@@ -157,9 +173,9 @@ async function handle(m) {
     case 'query':
       return reply(m.id, await query(m));
     case 'exec':
-      return reply(m.id, await target(m.tx).exec(m.text));
+      return reply(m.id, await (await target(m.tx)).exec(m.text));
     case 'begin':
-      return begin(m.id);
+      return begin(m.id, m.tx);
     case 'end':
       return end(m.id, m.tx, m.commit);
     case 'close':
