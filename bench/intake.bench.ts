@@ -4,7 +4,7 @@
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
 // CPU ms/incident is the server process's (PostgreSQL's own is not counted; PGlite's is, it runs in a thread of the server). PGlite and PostgreSQL
 // side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only);
-// --pool N (connections to PostgreSQL); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
+// --pool N (connections to PostgreSQL); --ungrouped (PostgreSQL also with each statement in a round trip of its own); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
 // BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -22,6 +22,7 @@ import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { DemoFeed } from '../src/incidents/demo-feed.js';
 import { CONSENT_VERSION } from '../src/cameras/terms.js';
+import { machineReference } from './machine.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,13 +36,15 @@ const RAMP = !process.argv.includes('--skip-ramp');
 const AUTO_CAMERAS = process.argv.includes('--auto-cameras') ? String(arg('auto-cameras', 20)) : undefined;
 const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Also run PostgreSQL with every statement on its own (no BEGIN or last write sent with a neighbour), beside the default. */
+const UNGROUPED = process.argv.includes('--ungrouped');
 /** Connections to PostgreSQL (WATCHFLOOR_DATABASE_POOL_SIZE); the server's default unless given. */
 const POOL = arg('pool', loadConfig({}).databasePoolSize);
 
 /** A fresh PostgreSQL database for this run, or undefined (with a message) when the server is not reachable. */
-async function freshPostgres(): Promise<Database | undefined> {
+async function freshPostgres(groupStatements = true): Promise<Database | undefined> {
   try {
-    return await openFreshPostgres(PG_URL, POOL);
+    return await openFreshPostgres(PG_URL, POOL, groupStatements);
   } catch (err) {
     console.log(`PostgreSQL at ${PG_URL} is not reachable (${(err as Error).message}); skipping it`);
     return undefined;
@@ -247,8 +250,11 @@ if (ONLY !== 'postgres') {
 }
 const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
+const ungrouped = UNGROUPED && postgres ? await freshPostgres(false) : undefined;
+if (ungrouped) results.push(await run('PostgreSQL 15, statements one by one', ungrouped));
 
-console.log(`\nIncident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`\n${machineReference()}`);
+console.log(`Incident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,

@@ -12,6 +12,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import { PGliteThread } from './pglite-thread.js';
+import { GroupingClient } from './pg-grouping.js';
 
 // Drizzle is given no schema: its relational query API (db.query.…) is not used here, and with a schema every
 // transaction builds a query builder for each of the ~30 tables before running anything (about a tenth of what an
@@ -39,11 +40,14 @@ export interface OpenOptions {
   /** PGlite folder; when absent (and no url), an in-memory PGlite. */
   dir?: string | undefined;
   poolSize?: number;
+  /** PostgreSQL: send a transaction's BEGIN and last write with its neighbours (pg-grouping.ts). On unless false. */
+  groupStatements?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // GroupingClient sends a transaction's BEGIN with its first statement and its last write with its COMMIT.
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...(opts.groupStatements === false ? {} : { Client: GroupingClient }) });
     // An idle client losing its connection must not take the process down; the pool replaces it.
     pool.on('error', () => {});
     const db = drizzlePg(pool) as unknown as Db;

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, invalid, notFound, type ProblemField } from '../errors.js';
 import { appendAudit, auditAtCommit, type AuditEvent } from '../audit/audit.repository.js';
-import { insertAll, type RowsInsert } from '../db/bulk.js';
+import { insertAllWithCommit, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { ServiceArea } from '../geo/service-area.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
@@ -166,7 +166,8 @@ export class IncidentService {
           audits.push(...plan.audits);
         }
         audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: found } });
-        await insertAll(tx, ...inserts, auditAtCommit(audits, now));
+        // The last write: it goes with the COMMIT (one round trip for both on PostgreSQL).
+        await insertAllWithCommit(tx, ...inserts, auditAtCommit(audits, now));
         return { incident: inserted, created: true, changed: [], matchCount: found };
       }
       const existing = (await repo.findIncidentBySourceForUpdate(tx, input.source, input.externalId))!;

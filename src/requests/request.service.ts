@@ -8,7 +8,7 @@ import type { PurposeCode } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { appendAudit, auditAtCommit, type AuditEvent } from '../audit/audit.repository.js';
 import type { SQL } from 'drizzle-orm';
-import { insertAll, type RowsInsert } from '../db/bulk.js';
+import { insertAllWithCommit, type RowsInsert } from '../db/bulk.js';
 import type { Clock } from '../platform/clock.js';
 import type { SecretBox } from '../platform/crypto.js';
 import type { Actor } from '../staff/staff.service.js';
@@ -85,7 +85,8 @@ export class RequestService {
   ): Promise<OwnerOutcome[]> {
     const now = this.clock.now();
     const { outcomes, inserts, audits } = await this.planInTx(tx, ask, actor, requestedBy, known, now);
-    await insertAll(tx, ...inserts, auditAtCommit(audits, now));
+    // Nothing here reads these rows back: they go with the transaction's next statement or its COMMIT.
+    await insertAllWithCommit(tx, ...inserts, auditAtCommit(audits, now));
     return outcomes;
   }
 

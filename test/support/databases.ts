@@ -12,7 +12,7 @@ export interface TestDatabaseKind {
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 /** A new, migrated database on the server at `baseUrl`, dropped again by close(). Tests and benches use it. */
-export async function openFreshPostgres(baseUrl: string, poolSize = 5): Promise<Database> {
+export async function openFreshPostgres(baseUrl: string, poolSize = 5, groupStatements = true): Promise<Database> {
   const name = `wf_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -20,7 +20,7 @@ export async function openFreshPostgres(baseUrl: string, poolSize = 5): Promise<
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize });
+  const database = await openDatabase({ url: url.toString(), poolSize, groupStatements });
   await migrateDatabase(database);
   return {
     ...database,
