@@ -26,6 +26,7 @@ import type { CameraTier } from '../src/geo/ranking.js';
 import { EARTH_RADIUS_M, distanceM } from '../src/geo/sphere.js';
 import { SyntheticCity } from '../src/geo/synthetic-city.js';
 import { measureRegistryLoad, registryLoads } from './registry-load.js';
+import { machineReference } from './machine.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -347,12 +348,14 @@ for (let r = 0; r < MORE_PASSES; r++) {
 }
 best.sort();
 const loadAfter = loadAverage();
+const reference = machineReference();
 // Where the time goes: queries in busy corridors return hundreds of cameras, each confirmed and ranked.
 const light = Float64Array.from(ours.perQuery.filter((q) => q.rows <= 100).map((q) => q.ms)).sort();
 const heavy = ours.perQuery.filter((q) => q.rows > 100);
 const usPerMatch = heavy.reduce((a, q) => a + q.ms, 0) / Math.max(1, heavy.reduce((a, q) => a + q.rows, 0));
 
-say(`\n== CameraIndex, ${CAMERAS.toLocaleString('en-US')} cameras, ${QUERIES} incidents, ${SEARCH_RADIUS_M} m search, ${ACCURACY_M} m uncertainty`);
+say(`\n${reference}`);
+say(`== CameraIndex, ${CAMERAS.toLocaleString('en-US')} cameras, ${QUERIES} incidents, ${SEARCH_RADIUS_M} m search, ${ACCURACY_M} m uncertainty`);
 say(`build (from camera objects)    ${s(buildMs)}`);
 say(`index memory                   ${mem.bytesPerCamera.toFixed(1)} B/camera (rows ${perCamera(mem.rowBytes)}, fields ${perCamera(mem.fieldBytes)}, id table ${perCamera(mem.idTableBytes)}, record refs ${perCamera(mem.recordRefBytes)}); heap+buffers grew ${perCamera(heapDelta)} B/camera`);
 say(`load average (1 / 5 / 15 min)  ${loadBefore} before the queries, ${loadAfter} after`);
