@@ -39,7 +39,7 @@ export function openLive(base: string, opts: { cookie?: string; after?: number; 
     for (const w of waiters) w();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  const waitFor = (pred: (f: LiveFrame) => boolean, timeoutMs = 5000) =>
+  const waitFor = (pred: (f: LiveFrame) => boolean, timeoutMs = 15_000) =>
     new Promise<LiveFrame>((resolve, reject) => {
       const check = () => {
         const hit = frames.find(pred);
@@ -62,7 +62,7 @@ export function openLive(base: string, opts: { cookie?: string; after?: number; 
     frames,
     events,
     waitFor,
-    async waitForEvents(n, timeoutMs = 5000) {
+    async waitForEvents(n, timeoutMs = 15_000) {
       await waitFor(() => events().length >= n, timeoutMs);
       return events();
     },
