@@ -40,18 +40,33 @@ interface QueryConfigLike {
   callback?: Callback;
 }
 
+/** pg's Query with the methods pg's Client calls on it, which its type declarations leave out. */
+interface QueryInternals {
+  prepare(connection: pg.Connection): void;
+  handleRowDescription(msg: unknown): void;
+  handleDataRow(msg: unknown): void;
+  handleCommandComplete(msg: unknown, connection: pg.Connection): void;
+  handleEmptyQuery(connection: pg.Connection): void;
+}
+const QueryBase = pg.Query as unknown as new (config: unknown, values?: unknown, callback?: unknown) => pg.Query & QueryInternals;
+
 /**
  * pg's Query preceded by other statements in the same write, under one Sync. Their answers (CommandComplete, rows)
  * are skipped; the query's own are handled as pg handles them; an error from any of them is the query's error.
  */
-class GroupedQuery extends pg.Query {
+class GroupedQuery extends QueryBase {
   #ahead: Ahead[];
   /** How many of the statements ahead have been answered. */
   #answered = 0;
 
   constructor(config: QueryConfigLike, values: unknown[] | undefined, callback: Callback | undefined, ahead: Ahead[]) {
-    super(config as never, values as never, callback as never);
+    super(config, values, callback);
     this.#ahead = ahead;
+  }
+
+  /** Still answering the statements ahead (whose answers are not this query's). */
+  get #answeringAhead(): boolean {
+    return this.#answered < this.#ahead.length;
   }
 
   // Always the extended protocol: a simple query cannot carry the statements ahead in its Sync group.
@@ -59,7 +74,7 @@ class GroupedQuery extends pg.Query {
     return true;
   }
 
-  prepare(connection: pg.Connection): void {
+  override prepare(connection: pg.Connection): void {
     const con = connection as unknown as ProtocolWriter;
     for (const a of this.#ahead) {
       con.parse({ text: a.text, name: '', types: [] });
@@ -67,33 +82,25 @@ class GroupedQuery extends pg.Query {
       con.execute({ portal: '', rows: 0 });
     }
     // pg's own: parse, bind, describe, execute and the Sync.
-    (pg.Query.prototype as unknown as { prepare(c: pg.Connection): void }).prepare.call(this, connection);
+    super.prepare(connection);
   }
 
-  handleRowDescription(msg: unknown): void {
-    if (this.#answered < this.#ahead.length) return;
-    (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
+  override handleRowDescription(msg: unknown): void {
+    if (!this.#answeringAhead) super.handleRowDescription(msg);
   }
 
-  handleDataRow(msg: unknown): void {
-    if (this.#answered < this.#ahead.length) return;
-    (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
+  override handleDataRow(msg: unknown): void {
+    if (!this.#answeringAhead) super.handleDataRow(msg);
   }
 
-  handleCommandComplete(msg: unknown, connection: pg.Connection): void {
-    if (this.#answered < this.#ahead.length) {
-      this.#answered++;
-      return;
-    }
-    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: pg.Connection): void }).handleCommandComplete.call(this, msg, connection);
+  override handleCommandComplete(msg: unknown, connection: pg.Connection): void {
+    if (this.#answeringAhead) this.#answered++;
+    else super.handleCommandComplete(msg, connection);
   }
 
-  handleEmptyQuery(connection: pg.Connection): void {
-    if (this.#answered < this.#ahead.length) {
-      this.#answered++;
-      return;
-    }
-    (pg.Query.prototype as unknown as { handleEmptyQuery(c: pg.Connection): void }).handleEmptyQuery.call(this, connection);
+  override handleEmptyQuery(connection: pg.Connection): void {
+    if (this.#answeringAhead) this.#answered++;
+    else super.handleEmptyQuery(connection);
   }
 }
 
@@ -120,7 +127,7 @@ export class GroupingClient extends pg.Client {
   #begin: string | undefined;
   /** WITH_COMMIT writes waiting for the next statement. */
   #waiting: Ahead[] = [];
-  /** Round trips made (statements sent, alone or in a group): for tests and benches. */
+  /** Round trips made (statements sent, alone or in a group), for tests. */
   roundTrips = 0;
 
   // pg's query() has many forms; the ones changed here are drizzle's: (config or text, values) returning a promise.
