@@ -4,20 +4,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PGliteThread } from './db/pglite-thread.js';
 import { exitIfDatabaseLost, type RunningServer } from './server.js';
 import type { AppContext } from './context.js';
+import { dyingWorkerScript } from '../test/support/pglite.js';
 
 describe('exitIfDatabaseLost', { timeout: 60_000 }, () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('logs the reason and exits with code 1 when the database thread dies, and not when it is closed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-server-lost-'));
-    // A worker that dies at its first statement, as one that ran out of memory would.
-    const script = path.join(dir, 'dies.mjs');
-    fs.writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(3));\n`);
     const exited = new Promise<number | undefined>((resolve) => {
       vi.spyOn(process, 'exit').mockImplementation(((code?: number) => resolve(code)) as never);
     });
@@ -32,7 +29,7 @@ describe('exitIfDatabaseLost', { timeout: 60_000 }, () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(process.exit).not.toHaveBeenCalled();
 
-      const dying = await PGliteThread.open(undefined, [], pathToFileURL(script));
+      const dying = await PGliteThread.open(undefined, [], dyingWorkerScript(dir));
       const b = serverWith(dying.lost);
       exitIfDatabaseLost(b.server, b.ctx);
       await expect(dying.query('select 1')).rejects.toThrow(/exited with code 3/);

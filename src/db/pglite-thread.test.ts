@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dyingWorkerScript } from '../../test/support/pglite.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGliteThread, PGliteError } from './pglite-thread.js';
 
@@ -140,11 +140,8 @@ describe('PGlite in a worker thread, in a folder', { timeout: 60_000 }, () => {
 describe('PGlite in a worker thread that stops on its own', { timeout: 60_000 }, () => {
   it('fails the statement under way and every later one, and settles `lost` with the reason', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-pglite-lost-'));
-    // A stand-in for a worker that dies (out of memory, PGlite failing): ready, then gone at the first statement.
-    const script = path.join(dir, 'dies.mjs');
-    fs.writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(3));\n`);
     try {
-      const thread = await PGliteThread.open(undefined, [], pathToFileURL(script));
+      const thread = await PGliteThread.open(undefined, [], dyingWorkerScript(dir));
       await expect(thread.query('select 1')).rejects.toThrow('the embedded database stopped: its thread exited with code 3');
       await expect(thread.lost).resolves.toMatchObject({ message: 'the embedded database stopped: its thread exited with code 3' });
       await expect(thread.transaction(async () => 1)).rejects.toThrow(/exited with code 3/);
