@@ -128,7 +128,7 @@ describe('parsePidfLo robustness', () => {
       const started = performance.now();
       parsePidfLo(xml);
       // The quadratic versions of these patterns took minutes; linear ones take milliseconds.
-      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(performance.now() - started).toBeLessThan(5_000);
     }
     expect(parsePidfLo(' '.repeat(MAX_PIDF_CHARS + 1)).problems).toEqual([`larger than ${MAX_PIDF_CHARS} characters: not read`]);
   });
