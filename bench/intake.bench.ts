@@ -4,7 +4,7 @@
 // POST to "request rows and outbox messages committed". Then the rate is doubled until p99 passes 100 ms.
 // CPU ms/incident is the server process's (PostgreSQL's own is not counted; PGlite's is, it runs in a thread of the server). PGlite and PostgreSQL
 // side by side. Flags: --cameras N --rate N --seconds N --skip-ramp --db pglite|postgres (one only);
-// --pool N (connections to PostgreSQL); --ungrouped (PostgreSQL also with each statement in a round trip of its own); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
+// --warmup S (seconds of the same feed before the measured ones, default 3: not counted); --pool N (connections to PostgreSQL); --ungrouped (PostgreSQL also with each statement in a round trip of its own); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
 // BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -32,6 +32,12 @@ const CAMERAS = arg('cameras', 100_000);
 const RATE = arg('rate', 100);
 const SECONDS = arg('seconds', 60);
 const RAMP = !process.argv.includes('--skip-ramp');
+/**
+ * Seconds the feed runs at the phase's rate before the measured seconds begin, without a pause between them. A feed
+ * process is new at each phase: its first posts open its connections and run its code cold, which took 300–440 ms
+ * each for the first ~40 posts here and was the whole p99 of a 20-s run. A CAD feed in service is long connected.
+ */
+const WARMUP_S = arg('warmup', 3);
 /** Cameras whose owners a rule asks per incident (WATCHFLOOR_AUTO_REQUEST_MAX_CAMERAS); the server's default unless given. */
 const AUTO_CAMERAS = process.argv.includes('--auto-cameras') ? String(arg('auto-cameras', 20)) : undefined;
 const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
@@ -65,22 +71,29 @@ async function seed(ctx: AppContext) {
   return ctx.cameras.load(ctx.database.db);
 }
 
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
 /** Each POST's latency, the failures, and the time from the first POST to the last answer (the feed's own clock). */
 interface FeedResult {
   latencies: number[];
+  /** Of the warm-up posts, not counted in `latencies`. */
+  warmupP99: number;
   errors: number;
   elapsedMs: number;
 }
 
 // The feed (the CAD system) is another process, as it is in service: its HTTP client does not share the server's
 // event loop. It posts `bodies` at `rate` and returns each POST's latency.
-async function postFromFeedProcess(url: string, key: string, rate: number, bodies: string[]): Promise<FeedResult> {
+async function postFromFeedProcess(url: string, key: string, rate: number, bodies: string[], warmup: number, measuring: () => void): Promise<FeedResult> {
   const child = fork(fileURLToPath(import.meta.url), ['--feed-process'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const done = new Promise<FeedResult>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as FeedResult));
+    child.on('message', (m) => (m === 'measuring' ? measuring() : resolve(m as FeedResult)));
     child.once('exit', (code) => reject(new Error(`the feed process exited (${code}) before reporting`)));
   });
-  child.send({ url, key, rate, bodies });
+  child.send({ url, key, rate, bodies, warmup });
   const result = await done;
   child.kill();
   return result;
@@ -102,31 +115,40 @@ function post(url: string, key: string, body: string): Promise<number> {
 }
 
 if (process.argv.includes('--feed-process')) {
-  const { url, key, rate, bodies } = await new Promise<{ url: string; key: string; rate: number; bodies: string[] }>((resolve) => process.once('message', (m) => resolve(m as never)));
+  const { url, key, rate, bodies, warmup } = await new Promise<{ url: string; key: string; rate: number; bodies: string[]; warmup: number }>((resolve) => process.once('message', (m) => resolve(m as never)));
+  // The first `warmup` bodies are posted on the same schedule, their latencies kept apart; the server is told when
+  // the measured ones begin, so that its own figures (CPU, GC, time in server) cover only those.
   const latencies: number[] = [];
+  const warm: number[] = [];
   let errors = 0;
   const inflight: Promise<void>[] = [];
   const start = performance.now();
+  let measuredFrom = start;
   for (let i = 0; i < bodies.length; i++) {
     // Latency counts from the moment an incident was due, so a feed held up behind a slow server is charged to it.
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (i === warmup) {
+      measuredFrom = due;
+      process.send!('measuring');
+    }
+    const into = i < warmup ? warm : latencies;
     inflight.push(
       post(url, key, bodies[i]!).then(
         (status) => {
-          if (status !== 201) errors++;
-          latencies.push(performance.now() - due);
+          if (status !== 201 && i >= warmup) errors++;
+          into.push(performance.now() - due);
         },
         () => {
-          errors++;
-          latencies.push(performance.now() - due);
+          if (i >= warmup) errors++;
+          into.push(performance.now() - due);
         },
       ),
     );
   }
   await Promise.all(inflight);
-  process.send!({ latencies, errors, elapsedMs: performance.now() - start } satisfies FeedResult);
+  process.send!({ latencies, warmupP99: pct(warm, 99), errors, elapsedMs: performance.now() - measuredFrom } satisfies FeedResult);
   await new Promise(() => {}); // until killed
 }
 
@@ -147,11 +169,6 @@ async function startProfile() {
     },
   };
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 async function run(label: string, database: Database) {
   const config = loadConfig({
@@ -185,28 +202,37 @@ async function run(label: string, database: Database) {
 
   async function phase(rate: number, seconds: number) {
     const total = rate * seconds;
-    // Made before the clock starts; posted by the feed process.
-    const bodies = Array.from({ length: total }, (_, i) => {
+    const warmup = Math.round(rate * WARMUP_S);
+    // Made before the clock starts; posted by the feed process, the warm-up's first.
+    const bodies = Array.from({ length: warmup + total }, (_, i) => {
       const inc = feed.next();
       return JSON.stringify({ source: 'bench', externalId: `${rate}-${i}-${crypto.randomUUID()}`, type: inc.type, priority: inc.priority, occurredAt: inc.occurredFrom, location: inc.location ?? { address: 'UNKNOWN' } });
     });
-    served = [];
-    const cpu0 = process.cpuUsage();
+    // Reset when the feed says the measured posts begin. (A warm-up post still in the server then counts in `served`:
+    // a handful at most, each already late.)
+    let cpu0 = process.cpuUsage();
     const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
     const gcPauses: number[] = [];
     const gcObserver = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) gcPauses.push(e.duration);
     });
-    gcObserver.observe({ entryTypes: ['gc'] });
-    const { latencies, errors, elapsedMs } = await postFromFeedProcess(url, key, rate, bodies);
+    const measuring = () => {
+      served = [];
+      cpu0 = process.cpuUsage();
+      loop.reset();
+      loop.enable();
+      gcPauses.length = 0;
+      gcObserver.observe({ entryTypes: ['gc'] });
+    };
+    if (warmup === 0) measuring();
+    const { latencies, warmupP99, errors, elapsedMs } = await postFromFeedProcess(url, key, rate, bodies, warmup, measuring);
     const achieved = total / (elapsedMs / 1000);
     const cpu = process.cpuUsage(cpu0);
     loop.disable();
     gcObserver.disconnect();
     // Where a tail comes from: the event loop's own delays (a long synchronous stretch) and garbage collection.
     const stalls = { loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, gcMs: gcPauses.reduce((a, b) => a + b, 0), gcMax: Math.max(0, ...gcPauses), gcOver10: gcPauses.filter((d) => d > 10).length };
-    return { rate, achieved: Math.round(achieved), p50: pct(latencies, 50), p99: pct(latencies, 99), servedP50: pct(served, 50), servedP99: pct(served, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
+    return { rate, achieved: Math.round(achieved), warmupP99, p50: pct(latencies, 50), p99: pct(latencies, 99), servedP50: pct(served, 50), servedP99: pct(served, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
   }
 
   const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : undefined;
@@ -254,7 +280,7 @@ const ungrouped = UNGROUPED && postgres ? await freshPostgres(false) : undefined
 if (ungrouped) results.push(await run('PostgreSQL 15, statements one by one', ungrouped));
 
 console.log(`\n${machineReference()}`);
-console.log(`Incident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s, every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`Incident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s after ${WARMUP_S} s of warm-up at the same rate (not counted), every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,
@@ -262,6 +288,7 @@ console.table(
     'achieved/s': r.steady.achieved,
     'p50 ms': r.steady.p50.toFixed(1),
     'p99 ms': r.steady.p99.toFixed(1),
+    'warm-up p99 ms': r.steady.warmupP99.toFixed(1),
     'in server p50/p99 ms': `${r.steady.servedP50.toFixed(1)} / ${r.steady.servedP99.toFixed(1)}`,
     'CPU ms/incident': r.steady.cpuMs.toFixed(1),
     'event-loop delay p99/max ms': `${r.steady.stalls.loopP99.toFixed(1)} / ${r.steady.stalls.loopMax.toFixed(0)}`,
