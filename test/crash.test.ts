@@ -133,7 +133,9 @@ describe('crash safety of intake and uploads', { timeout: 180_000 }, () => {
     const cut = Math.floor(clip.length * 0.6);
     const body = new ReadableStream({ start: (c) => c.enqueue(new Uint8Array(clip.subarray(0, cut))) });
     const inflight = fetch(`${server.url}${location}`, { method: 'PATCH', headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body, duplex: 'half' } as RequestInit).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once part of it is on disk (a loaded machine may take more than a moment to get there).
+    const stored = path.join(dir, 'uploads', location.split('/').pop()!);
+    await expect.poll(() => (fs.existsSync(stored) ? fs.statSync(stored).size : 0), { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
     server.child.kill('SIGKILL');
     await new Promise((resolve) => server.child.once('close', resolve));
     expect(await inflight).toBeInstanceOf(Error);

@@ -55,6 +55,8 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
   let ownerCookie: string;
   let requestId: string;
   let evidenceId: string;
+  /** The original's key in the bucket, as stored (its date folder is the day it was stored). */
+  let originalKey: string;
   let clip: Buffer;
 
   const listKeys = async (prefix = '') => ((await bucket.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
@@ -155,10 +157,13 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
     expect(facts.evidence.probe.durationS).toBeCloseTo(6, 0);
 
     // In the bucket: the original (the same bytes) and the playable copy; nothing of the upload is left.
-    const [date] = new Date().toISOString().split('T');
-    expect(await listKeys()).toEqual([`evidence/${date}/${evidenceId}/original.avi`, `evidence/${date}/${evidenceId}/playable.mp4`]);
-    expect(sha256(await objectBytes(`evidence/${date}/${evidenceId}/original.avi`))).toBe(sha);
-    const playable = await objectBytes(`evidence/${date}/${evidenceId}/playable.mp4`);
+    // Filed under the day it was stored (read from the key: a run may cross midnight).
+    originalKey = (await listKeys()).find((k) => k.endsWith(`/${evidenceId}/original.avi`))!;
+    const folder = originalKey.slice(0, -'original.avi'.length);
+    expect(folder).toMatch(new RegExp(`^evidence/\\d{4}-\\d{2}-\\d{2}/${evidenceId}/$`));
+    expect(await listKeys()).toEqual([`${folder}original.avi`, `${folder}playable.mp4`]);
+    expect(sha256(await objectBytes(originalKey))).toBe(sha);
+    const playable = await objectBytes(`${folder}playable.mp4`);
     expect(playable.subarray(4, 8).toString()).toBe('ftyp');
 
     const original = await fetch(`${base}/api/v1/evidence/${evidenceId}/original?purpose=case%20file`, { headers: { cookie: operator.cookie } });
@@ -202,7 +207,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
 
   it('never writes over a stored object', async () => {
     const ev = (await sut!.app.inject({ method: 'GET', url: `/api/v1/evidence/${evidenceId}`, headers: { cookie: operator.cookie } })).json().evidence;
-    const key = `${new Date().toISOString().slice(0, 10)}/${evidenceId}/original.avi`;
+    const key = originalKey.slice('evidence/'.length);
     const other = path.join(dataDir, 'other.bin');
     fs.writeFileSync(other, 'not the footage');
     await expect(sut!.ctx.evidence.store.put(key, other, 'application/octet-stream')).rejects.toBeInstanceOf(ObjectExistsError);
@@ -247,7 +252,7 @@ describe.skipIf(!swiftAvailable)('evidence in an S3-compatible bucket', () => {
   });
 
   it('`watchfloor evidence verify` re-hashes the objects in the bucket and names one changed behind the app', async () => {
-    const key = `evidence/${new Date().toISOString().slice(0, 10)}/${evidenceId}/original.avi`;
+    const key = originalKey;
     const expected = sha256(clip);
     await closeApp(); // the CLI opens the same PGlite folder
     const env = { WATCHFLOOR_DATA_DIR: dataDir, WATCHFLOOR_SECRET_KEY: TEST_SECRET_KEY, ...s3Env() };

@@ -106,7 +106,7 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
     expect(fromB).toEqual(fromA);
     expect(fromB).toMatchObject({ type: 'incident.created', data: { incident: { id: incident.id } } });
     expect(a.ctx.events.lastSeq()).toBe(fromA.seq);
-    await vi.waitFor(() => expect(b.ctx.events.lastSeq()).toBe(fromA.seq));
+    await vi.waitFor(() => expect(b.ctx.events.lastSeq()).toBe(fromA.seq), { timeout: 15_000, interval: 50 });
   });
 
   it('matches on B a camera verified on A, and stops matching it on B once withdrawn on A', async () => {
@@ -120,12 +120,12 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
     const onB = await live(baseB);
     await a.ctx.reviews.decide(camera!.id, { decision: 'verify' }, CLI_ACTOR);
     await onB.waitFor((f) => f.type === 'camera.changed' && f.data!.cameraId === camera!.id && f.data!.status === 'verified');
-    await vi.waitFor(() => expect(b.ctx.cameras.index.has(camera!.id)).toBe(true));
+    await vi.waitFor(() => expect(b.ctx.cameras.index.has(camera!.id)).toBe(true), { timeout: 15_000, interval: 50 });
     expect((await postIncident(baseB, spot)).matchCount).toBe(1);
 
     await a.ctx.owners.withdraw(owner.id, [camera!.id], 'test');
     await onB.waitFor((f) => f.type === 'camera.changed' && f.data!.cameraId === camera!.id && f.data!.status === 'withdrawn');
-    await vi.waitFor(() => expect(b.ctx.cameras.index.has(camera!.id)).toBe(false));
+    await vi.waitFor(() => expect(b.ctx.cameras.index.has(camera!.id)).toBe(false), { timeout: 15_000, interval: 50 });
     expect((await postIncident(baseB, spot)).matchCount).toBe(0);
   });
 
@@ -152,7 +152,7 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
       const published = [];
       for (let i = 1; i <= 8; i++) published.push(await writer.publish({ type: 'incident.note', agencyId: null, data: { i } }));
       expect(published.map((p) => p.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      await vi.waitFor(() => expect(reader.lastSeq()).toBe(8));
+      await vi.waitFor(() => expect(reader.lastSeq()).toBe(8), { timeout: 15_000, interval: 50 });
       expect((await reader.since(6))!.map((e) => [e.seq, e.data.i])).toEqual([[7, 7], [8, 8]]); // memory
       expect((await reader.since(4))!.map((e) => e.seq)).toEqual([5, 6, 7, 8]); // read back from the stream
       expect(await reader.streamState()).toEqual({ first: 4, last: 8 });
@@ -202,7 +202,7 @@ describe.skipIf(!TEST_NATS_URL || !fs.existsSync('/usr/sbin/nats-server'))('the 
     const camera = (id: string) => ({ kind: 'camera' as const, cameraId: id, status: 'verified' as const });
     try {
       await publisher.publish([camera('before')]);
-      await vi.waitFor(() => expect(got).toEqual(['before']));
+      await vi.waitFor(() => expect(got).toEqual(['before']), { timeout: 15_000, interval: 50 });
       await stop();
       await publisher.publish([camera('during-1')]); // refused after the publish timeout: kept
       await publisher.publish([camera('during-2')]); // behind it, at once

@@ -44,7 +44,7 @@ describe('FloorPublisher', () => {
     bus.down = false;
     await publisher.publish([camera(4)]); // the bus is back, but 2 and 3 still wait: 4 goes behind them
     expect(got).toEqual(['c1']);
-    await vi.waitFor(() => expect(publisher.backlog).toBe(0));
+    await vi.waitFor(() => expect(publisher.backlog).toBe(0), { timeout: 15_000, interval: 50 });
     expect(got).toEqual(['c1', 'c2', 'c3', 'c4']);
     expect(publisher.failures).toBe(0);
   });
@@ -61,7 +61,7 @@ describe('FloorPublisher', () => {
     expect(publisher.failures).toBe(2);
     await new Promise((r) => setTimeout(r, 40)); // several retries fail meanwhile
     bus.down = false;
-    await vi.waitFor(() => expect(got).toEqual(['c3', 'c4', 'c5']));
+    await vi.waitFor(() => expect(got).toEqual(['c3', 'c4', 'c5']), { timeout: 15_000, interval: 50 });
     publisher.stop();
   });
 

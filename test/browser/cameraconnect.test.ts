@@ -39,7 +39,7 @@ beforeAll(async () => {
   env = await startBrowserEnv({ WATCHFLOOR_WITHDRAWN_RETENTION_DAYS: '30' });
   const { agency } = await createStaff(env.ctx, 'sam', 'Sam Supervisor', { roles: ['supervisor'], agency: 'Metropolitan Police Department' });
   await seedVerifiedCameras(env.ctx, agency.id, CITY_CAMERAS);
-});
+}, 120_000);
 
 afterAll(async () => {
   await env?.close();
@@ -67,7 +67,7 @@ async function mapCanvas(page: Page, name: string) {
   return canvas;
 }
 
-describe('CameraConnect (browser)', () => {
+describe('CameraConnect (browser)', { timeout: 120_000 }, () => {
   it('a newcomer registers a camera on a phone, placing and aiming it on the map, and is mailed a link', async () => {
     const { context, page, problems } = await openPage(env, { viewport: PHONE, expected: EXPECTED_4XX });
     const registrations: string[] = [];
@@ -224,7 +224,7 @@ describe('CameraConnect (browser)', () => {
     await page.evaluate('new Promise((resolve) => requestAnimationFrame(resolve))');
     await screenshots(page, 'floor-street', [WIDE]);
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 
   it('the owner opens the mailed link, manages the camera, withdraws it, and the link does not open twice', async () => {
     const { context, page, problems } = await openPage(env, { viewport: LAPTOP, expected: EXPECTED_4XX });

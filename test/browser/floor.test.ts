@@ -24,7 +24,8 @@ bar-1,38.89985,-77.02975,dome,300,100,35,30,bar@example.org,Night Bar,business
 const SPOT = { lat: 38.90003, lng: -77.02998 };
 /** The browser learns "signed out" and, for owners, "link used" from 4xx answers. */
 const EXPECTED_4XX = /^\/api\/v1\/(auth|owner)\//;
-const POLL_MS = 3_000;
+/** How long a change may take to show before a test fails: a cut-off for a busy machine, not a latency asserted. */
+const UPDATE_MS = 20_000;
 
 let env: BrowserEnv;
 let apiKey: string;
@@ -166,7 +167,7 @@ afterAll(async () => {
 
 // Signing in and loading 3,000 cameras and 250 incidents take a while on a busy machine; the latency asserted below
 // is measured from the POST, not from the start of the test.
-describe('the floor (browser)', { timeout: 90_000 }, () => {
+describe('the floor (browser)', { timeout: 120_000 }, () => {
   it('shows an incident posted by the feed on the map and in the list as it happens', async () => {
     const { page, problems } = floor;
     // When events reach the page, and when the list and the map show them.
@@ -191,8 +192,8 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
       const { id } = await postIncident(body);
       const answered = Date.now();
       robberyId = id;
-      await page.locator(`[role="option"][data-incident-id="${id}"]`).waitFor({ timeout: POLL_MS + 5_000 });
-      await expect.poll(async () => (await seen(page)).map, { timeout: POLL_MS + 5_000 }).toBeDefined();
+      await page.locator(`[role="option"][data-incident-id="${id}"]`).waitFor({ timeout: UPDATE_MS });
+      await expect.poll(async () => (await seen(page)).map, { timeout: UPDATE_MS }).toBeDefined();
       const at = await seen(page);
       const framed = frameAt(sent, body.externalId);
       console.log(
@@ -207,7 +208,7 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     if (live) expect(await page.locator('[data-connection="live"]').count()).toBe(1);
     // Newest first: it heads the list.
     expect(await page.locator('[role="option"]').first().getAttribute('data-incident-id')).toBe(robberyId);
-    if (alertsAvailable) await page.locator('.alert-item', { hasText: 'ROBBERY' }).first().waitFor({ timeout: POLL_MS + 3_000 });
+    if (alertsAvailable) await page.locator('.alert-item', { hasText: 'ROBBERY' }).first().waitFor({ timeout: UPDATE_MS });
     expect(problems).toEqual([]);
   });
 
@@ -242,13 +243,13 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
       .toBeGreaterThan(0);
 
     await env.ctx.requests.housekeeping();
-    await expect.poll(() => panel.locator(`[data-camera-id="${firstId}"]`).getAttribute('data-state'), { timeout: POLL_MS + 3_000 }).toBe('sent');
+    await expect.poll(() => panel.locator(`[data-camera-id="${firstId}"]`).getAttribute('data-state'), { timeout: UPDATE_MS }).toBe('sent');
 
     const cookie = await ownerCookie(outcomes[0]!.ownerId);
     const at = Date.now();
     const declined = await fetch(`${env.baseUrl}/api/v1/owner/requests/${outcomes[0]!.requestId}/decline`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'The recording was already overwritten.' }) });
     expect(declined.status).toBe(200);
-    await expect.poll(() => panel.locator(`[data-camera-id="${firstId}"]`).getAttribute('data-state'), { timeout: POLL_MS + 3_000, interval: 50 }).toBe('declined');
+    await expect.poll(() => panel.locator(`[data-camera-id="${firstId}"]`).getAttribute('data-state'), { timeout: UPDATE_MS, interval: 50 }).toBe('declined');
     console.log(`floor: the owner's decline showed after ${Date.now() - at} ms`);
     if (live) {
       // It came over the socket (live, the page does not poll), and the floor stayed live.
@@ -289,8 +290,8 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     await env.ctx.evidence.settle();
 
     const play = panel.getByRole('button', { name: 'Play porch.avi' });
-    await play.waitFor({ timeout: POLL_MS * 3 + 3_000 });
-    await expect.poll(() => play.textContent(), { timeout: POLL_MS * 3 + 3_000 }).toBe('Play');
+    await play.waitFor({ timeout: UPDATE_MS });
+    await expect.poll(() => play.textContent(), { timeout: UPDATE_MS }).toBe('Play');
     await play.click();
     const player = panel.getByRole('region', { name: 'porch.avi' });
     await player.waitFor();
@@ -303,8 +304,8 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     const viewed = page.waitForResponse((r) => r.url().includes('/play?purpose=') && r.status() < 300);
     await page.evaluate(`(() => { const v = document.querySelector('video[data-evidence-id]'); v.muted = true; return v.play(); })()`);
     await viewed;
-    await expect.poll(() => page.evaluate(`document.querySelector('video[data-evidence-id]').currentTime`) as Promise<number>, { timeout: 10_000 }).toBeGreaterThan(0);
-    await player.locator('.custody-action', { hasText: 'Viewed' }).first().waitFor({ timeout: 5_000 });
+    await expect.poll(() => page.evaluate(`document.querySelector('video[data-evidence-id]').currentTime`) as Promise<number>, { timeout: UPDATE_MS }).toBeGreaterThan(0);
+    await player.locator('.custody-action', { hasText: 'Viewed' }).first().waitFor({ timeout: UPDATE_MS });
     expect(await player.textContent()).toContain('Floor review of incident I-2026-000123');
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
@@ -320,7 +321,7 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     await panel.locator('.notes .note-text', { hasText: 'Suspect fled north on 14th St.' }).first().waitFor();
     expect(await panel.getByLabel('Add a note').inputValue()).toBe('');
     // Through the timeline, once: the note's own event reloads it.
-    await expect.poll(() => timeline.locator('.timeline-kind', { hasText: 'Note' }).count(), { timeout: POLL_MS + 3_000 }).toBe(1);
+    await expect.poll(() => timeline.locator('.timeline-kind', { hasText: 'Note' }).count(), { timeout: UPDATE_MS }).toBe(1);
     await expect.poll(() => panel.locator('.notes li').count()).toBe(1);
     const kinds = await timeline.locator('.timeline-kind').allTextContents();
     for (const kind of ['Created', 'Matched', 'Request', 'Evidence', 'Note']) expect(kinds).toContain(kind);
@@ -396,7 +397,7 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     await page.goto('/');
     await postIncident({ source: 'cad', externalId: 'I-2026-000200', type: 'HOMICIDE', priority: 1, occurredAt: new Date(Date.now() - 5 * 60_000).toISOString(), location: { lat: 38.91, lng: -77.01, accuracyM: 20 } });
     const alert = page.locator('.alert-item', { hasText: 'HOMICIDE' }).first();
-    await alert.waitFor({ timeout: POLL_MS + 3_000 });
+    await alert.waitFor({ timeout: UPDATE_MS });
     const counts = page.getByRole('group', { name: 'Alert counts' });
     const before = Number(await counts.locator('.count-number').first().textContent());
     expect(before).toBeGreaterThan(0);
@@ -433,9 +434,9 @@ describe('the floor (browser)', { timeout: 90_000 }, () => {
     await page.getByRole('listbox', { name: 'Incidents' }).waitFor();
     const { id } = await postIncident({ source: 'cad', externalId: 'I-2026-000300', type: 'BURGLARY', priority: 3, occurredAt: new Date().toISOString(), location: { lat: 38.95, lng: -77.0, accuracyM: 20 } });
     const posted = Date.now();
-    await page.locator(`[role="option"][data-incident-id="${id}"]`).waitFor({ timeout: POLL_MS + 3_000 });
+    await page.locator(`[role="option"][data-incident-id="${id}"]`).waitFor({ timeout: UPDATE_MS });
     console.log(`floor: polling, the incident was in the list after ${Date.now() - posted} ms`);
-    await expect.poll(() => onMap(page, id), { timeout: POLL_MS + 3_000 }).toBe(true);
+    await expect.poll(() => onMap(page, id), { timeout: UPDATE_MS }).toBe(true);
     expect(problems).toEqual([]);
     await fallback.context.close();
   });

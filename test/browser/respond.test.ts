@@ -129,7 +129,7 @@ beforeAll(async () => {
   await env.ctx.requests.housekeeping();
   await env.ctx.outbox.runOnce();
   for (const o of Object.values(owners)) o.link = linkIn((await mailTo(o.email)).text);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await env?.close();
@@ -140,7 +140,7 @@ afterAll(async () => {
 /** Network failures this test causes on purpose are not faults of the page. */
 const faults = (problems: string[]) => problems.filter((p) => !CUT.test(p));
 
-describe('Answering a footage request (browser)', () => {
+describe('Answering a footage request (browser)', { timeout: 120_000 }, () => {
   let ana: { context: BrowserContext; page: Page; problems: string[] };
 
   it('the mailed link opens the page with the request on top: what, why, when, which camera, until when', async () => {
@@ -295,10 +295,10 @@ describe('Answering a footage request (browser)', () => {
     // Received: the owner sees it arrived, was checked, its fingerprint, and when it is ready.
     const shared = page.getByRole('list', { name: 'Files you shared' });
     const received = shared.getByRole('listitem').filter({ hasText: 'porch.mp4' });
-    await received.waitFor({ timeout: 20_000 });
+    await received.waitFor({ timeout: 60_000 });
     await received.getByText(`${hash.slice(0, 8)}…${hash.slice(-8)}`).waitFor();
     await received.getByText(/^Received /).waitFor();
-    await received.getByText('Ready for investigators').waitFor({ timeout: 20_000 });
+    await received.getByText('Ready for investigators').waitFor({ timeout: 60_000 });
     await page.getByRole('article', { name: 'Footage to help investigate a crime' }).getByText('Footage shared', { exact: true }).waitFor();
     expect(await page.getByText('The upload of “porch.mp4” stopped').count()).toBe(0);
     expect(await page.locator('.upload-list').getByText('is not the same file').count()).toBe(0);
@@ -323,7 +323,7 @@ describe('Answering a footage request (browser)', () => {
     await screens(page, 'respond-past', [PHONE]);
     expect(faults(ana.problems)).toEqual([]);
     await ana.context.close();
-  }, 90_000);
+  }, 120_000);
 
   it('an owner declines in Spanish on a phone, with a reason; staff see it; it becomes a past request; they turn down a kind of request', async () => {
     const request = await mailTo(owners.beto.email);

@@ -11,7 +11,7 @@ let baseUrl: string;
 beforeAll(async () => {
   env = await startBrowserEnv();
   baseUrl = env.baseUrl;
-});
+}, 120_000);
 
 afterAll(async () => {
   await env?.close();
@@ -25,7 +25,7 @@ async function createStaff(username: string, displayName: string, agencyName = '
 const SESSION_ENDS = /^\/api\/v1\/(auth\/|cameras\/|incidents|areas|alerts|colleagues)/;
 const openPage = (expected?: RegExp) => openPageIn(env, expected ? { expected } : {});
 
-describe('web app sign-in (browser)', () => {
+describe('web app sign-in (browser)', { timeout: 120_000 }, () => {
   it('signs in with password and a newly enrolled authenticator, shows the floor, and signs out', async () => {
     await createStaff('dana', 'Dana Reyes', 'Metropolitan Police Department');
     const { context, page, problems } = await openPage();

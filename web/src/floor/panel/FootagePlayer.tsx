@@ -58,8 +58,9 @@ export function FootagePlayer({ evidenceId, incident, onClose }: { evidenceId: s
       {e && (
         <>
           {e.playable ? (
-            // Custody records a view when the player fetches the file: after "play", then shown in the list below.
-            <video className="player-video" controls preload="none" src={playUrl(e.id, purpose)} onPlay={() => setTimeout(() => void load(), 1500)} aria-label={`Footage: ${e.originalName}`} data-evidence-id={e.id} />
+            // Custody records a view when the player fetches the file (after "play"), before the server sends a byte:
+            // once the first frame has arrived the entry is there, and the list below is read again to show it.
+            <video className="player-video" controls preload="none" src={playUrl(e.id, purpose)} onLoadedData={() => void load()} aria-label={`Footage: ${e.originalName}`} data-evidence-id={e.id} />
           ) : (
             <p className="empty">{e.status === 'processing' ? 'The playable copy is being made; it plays here once ready.' : `No playable copy: ${e.failure ?? 'processing failed'}.`}</p>
           )}
