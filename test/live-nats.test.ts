@@ -15,7 +15,7 @@ import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CONSENT_VERSION } from '../src/cameras/terms.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { TEST_DATABASE_URL } from './support/databases.js';
-import { createAndSignIn, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
+import { createAndSignIn, listen, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
 import { mustOpen, sleep, type LiveClient } from './support/live.js';
 
 const TEST_NATS_URL = process.env.TEST_NATS_URL;
@@ -58,10 +58,6 @@ describe.skipIf(!ready)('two instances sharing the floor through NATS', () => {
     });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; matchCount: number };
-  };
-  const listen = async (t: TestApp) => {
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
   };
 
   beforeAll(async () => {

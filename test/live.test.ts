@@ -10,7 +10,7 @@ import { InProcessEventBus } from '../src/events/event-bus.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
 import { testDatabases } from './support/databases.js';
-import { createAndSignIn, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
+import { createAndSignIn, listen, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
 import { isClient, mustOpen, openLive, sleep, type LiveClient } from './support/live.js';
 import { makeClip } from './support/video.js';
 
@@ -53,8 +53,7 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
     clock = new ManualClock(new Date());
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-live-'));
     sut = await makeTestApp(database, { clock, config: { dataDir, loginRateLimitPerMinute: 1000, quietHours: '0-0', liveCheckSeconds: 1, liveMaxBufferKb: 256 } });
-    await sut.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(sut.app.server.address() as { port: number }).port}`;
+    base = await listen(sut);
     operator = await createAndSignIn(sut, ['operator'], { agency: 'Metro PD' });
     metroPartner = await createAndSignIn(sut, ['partner'], { agency: 'Metro PD' });
     countyPartner = await createAndSignIn(sut, ['partner'], { agency: 'County PD' });
@@ -178,8 +177,7 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
   it('says reset when the resume point is older than what is kept, or from before a restart', async () => {
     const small = await makeTestApp(database, { clock, events: new InProcessEventBus(2), config: { loginRateLimitPerMinute: 1000 } });
     try {
-      await small.app.listen({ port: 0, host: '127.0.0.1' });
-      const smallBase = `http://127.0.0.1:${(small.app.server.address() as { port: number }).port}`;
+      const smallBase = await listen(small);
       const who = await createAndSignIn(small, ['supervisor']);
       for (let i = 0; i < 4; i++) await small.ctx.events.publish({ type: 'incident.note', agencyId: null, data: { i } });
       const old = await mustOpen(smallBase, { cookie: who.cookie, after: 1 });
@@ -236,8 +234,7 @@ describe.each(testDatabases)('the live floor on $name', (kind) => {
     // check (every second on the suite's server) could drop it as dead before its unsent data pass the limit.
     const patient = await makeTestApp(database, { clock, config: { loginRateLimitPerMinute: 1000, liveCheckSeconds: 300, liveMaxBufferKb: 256 } });
     try {
-      await patient.app.listen({ port: 0, host: '127.0.0.1' });
-      const patientBase = `http://127.0.0.1:${(patient.app.server.address() as { port: number }).port}`;
+      const patientBase = await listen(patient);
       const who = await createAndSignIn(patient, ['operator']);
       const slow = await mustOpen(patientBase, { cookie: who.cookie });
       const fine = await mustOpen(patientBase, { cookie: who.cookie });

@@ -31,6 +31,12 @@ export async function makeTestApp(database: Database, opts: { clock?: Clock; con
   return { app, ctx, clock, close: () => app.close() };
 }
 
+/** Starts the app on a free loopback port and returns its base URL (http://127.0.0.1:port). */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+}
+
 export interface SignedIn {
   cookie: string;
   csrfToken: string;

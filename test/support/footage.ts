@@ -4,7 +4,7 @@
 import type { Database } from '../../src/db/client.js';
 import { issueOwnerLink } from '../../src/cameras/owner-links.js';
 import { CLI_ACTOR } from '../../src/staff/staff.service.js';
-import { createAndSignIn, type SignedIn, type TestApp } from './app.js';
+import { createAndSignIn, listen, type SignedIn, type TestApp } from './app.js';
 
 const SHOP_CSV = `external_ref,lat,lng,kind,bearing_deg,fov_deg,range_m,retention_days,owner_email,owner_name,owner_kind
 shop-1,38.9000,-77.0300,ptz,,360,40,30,shop@example.org,Corner Shop,business
@@ -25,8 +25,7 @@ export interface FootageAsked {
 }
 
 export async function askShopForFootage(sut: TestApp, database: Database): Promise<FootageAsked> {
-  await sut.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(sut.app.server.address() as { port: number }).port}`;
+  const base = await listen(sut);
   await sut.ctx.importer.import(SHOP_CSV, { format: 'csv' }, CLI_ACTOR);
   const operator = await createAndSignIn(sut, ['operator']);
   const apiKey = (await sut.ctx.staff.createApiKey({ agencyName: 'Metro PD', name: 'CAD', role: 'operator' }, CLI_ACTOR)).key;
