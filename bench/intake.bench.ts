@@ -84,8 +84,8 @@ const pct = (xs: number[], p: number) => {
 /** Each POST's latency, the failures, and the time from the first POST to the last answer (the feed's own clock). */
 interface FeedResult {
   latencies: number[];
-  /** Of the warm-up posts, not counted in `latencies`. */
-  warmupP99: number;
+  /** Of the warm-up posts, not counted in `latencies`; null without a warm-up. */
+  warmupP99: number | null;
   errors: number;
   elapsedMs: number;
 }
@@ -140,20 +140,16 @@ if (process.argv.includes('--feed-process')) {
     }
     const into = i < warmup ? warm : latencies;
     inflight.push(
-      post(url, key, bodies[i]!).then(
-        (status) => {
+      post(url, key, bodies[i]!)
+        .catch(() => 0) // a failed connection counts as an error, like any answer but 201
+        .then((status) => {
           if (status !== 201 && i >= warmup) errors++;
           into.push(performance.now() - due);
-        },
-        () => {
-          if (i >= warmup) errors++;
-          into.push(performance.now() - due);
-        },
-      ),
+        }),
     );
   }
   await Promise.all(inflight);
-  process.send!({ latencies, warmupP99: pct(warm, 99), errors, elapsedMs: performance.now() - measuredFrom } satisfies FeedResult);
+  process.send!({ latencies, warmupP99: warm.length ? pct(warm, 99) : null, errors, elapsedMs: performance.now() - measuredFrom } satisfies FeedResult);
   await new Promise(() => {}); // until killed
 }
 
@@ -213,8 +209,8 @@ async function run(label: string, database: Database) {
       const inc = feed.next();
       return JSON.stringify({ source: 'bench', externalId: `${rate}-${i}-${crypto.randomUUID()}`, type: inc.type, priority: inc.priority, occurredAt: inc.occurredFrom, location: inc.location ?? { address: 'UNKNOWN' } });
     });
-    // Reset when the feed says the measured posts begin. (A warm-up post still in the server then counts in `served`:
-    // a handful at most, each already late.)
+    // Reset when the feed says the measured posts begin, just before the first of them (at once without a warm-up).
+    // (A warm-up post still in the server then counts in `served`: a handful at most, each already late.)
     let cpu0 = process.cpuUsage();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     const gcPauses: number[] = [];
@@ -229,7 +225,6 @@ async function run(label: string, database: Database) {
       gcPauses.length = 0;
       gcObserver.observe({ entryTypes: ['gc'] });
     };
-    if (warmup === 0) measuring();
     const { latencies, warmupP99, errors, elapsedMs } = await postFromFeedProcess(url, key, rate, bodies, warmup, measuring);
     const achieved = total / (elapsedMs / 1000);
     const cpu = process.cpuUsage(cpu0);
@@ -293,7 +288,7 @@ console.table(
     'achieved/s': r.steady.achieved,
     'p50 ms': r.steady.p50.toFixed(1),
     'p99 ms': r.steady.p99.toFixed(1),
-    'warm-up p99 ms': r.steady.warmupP99.toFixed(1),
+    'warm-up p99 ms': r.steady.warmupP99?.toFixed(1) ?? 'none',
     'in server p50/p99 ms': `${r.steady.servedP50.toFixed(1)} / ${r.steady.servedP99.toFixed(1)}`,
     'CPU ms/incident': r.steady.cpuMs.toFixed(1),
     'event-loop delay p99/max ms': `${r.steady.stalls.loopP99.toFixed(1)} / ${r.steady.stalls.loopMax.toFixed(0)}`,
