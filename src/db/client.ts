@@ -63,17 +63,20 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 /** The types Drizzle's PGlite driver keeps as text (dates, times, intervals, numeric arrays): Drizzle maps them. */
 const DRIZZLE_TEXT_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
 
-/** Applies every pending migration. Safe to run from several instances at once on PostgreSQL. */
-export async function migrateDatabase(database: Database): Promise<void> {
+/**
+ * Applies every pending migration of `migrationsFolder` (the project's own, unless a test gives an earlier set).
+ * Safe to run from several instances at once on PostgreSQL.
+ */
+export async function migrateDatabase(database: Database, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
   if (database.kind === 'pglite') {
-    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
   // Serialise concurrent starts of several instances with a session-level advisory lock.
   const db = database.db;
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7715001)`);
-    await migratePg(tx as never, { migrationsFolder: MIGRATIONS_DIR });
+    await migratePg(tx as never, { migrationsFolder });
   });
 }
 

@@ -356,24 +356,23 @@ export const incidentChanges = pgTable(
   (t) => [index('incident_changes_incident').on(t.incidentId)],
 );
 
-/** The cameras that could have seen an incident, as the matcher ranked them when it arrived or moved. */
-export const incidentMatches = pgTable(
-  'incident_matches',
-  {
-    incidentId: uuid('incident_id')
-      .notNull()
-      .references(() => incidents.id),
-    cameraId: uuid('camera_id')
-      .notNull()
-      .references(() => cameras.id),
-    rank: integer('rank').notNull(),
-    distanceM: doublePrecision('distance_m').notNull(),
-    facesArea: boolean('faces_area').notNull(),
-    score: doublePrecision('score').notNull(),
-    computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.incidentId, t.cameraId] }), index('incident_matches_camera').on(t.cameraId)],
-);
+/**
+ * The cameras that could have seen an incident, as the matcher ranked them when it arrived or moved: one row per
+ * incident, the list in rank order as parallel arrays (rank i is element i of each). The list is only ever written
+ * and read whole; as a row per camera, the list of a busy corridor (up to 200 cameras) made 200 heap rows, 400
+ * index entries and 400 foreign-key checks in the transaction that takes the incident in. Cameras are never deleted
+ * (leaving the program is a status), so an id here always names a camera.
+ */
+export const incidentMatchLists = pgTable('incident_match_lists', {
+  incidentId: uuid('incident_id')
+    .primaryKey()
+    .references(() => incidents.id),
+  computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  cameraIds: uuid('camera_ids').array().notNull(),
+  distanceM: doublePrecision('distance_m').array().notNull(),
+  facesArea: boolean('faces_area').array().notNull(),
+  score: doublePrecision('score').array().notNull(),
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Footage requests to camera owners (M2): one request per owner, covering one or more cameras and incidents.

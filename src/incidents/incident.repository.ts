@@ -1,14 +1,24 @@
 // Incidents, their change history and their camera matches: the only SQL for these tables.
 import { and, asc, between, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { fromDriverRow, insertClause, insertRows, rowsInto, type RowsInsert } from '../db/bulk.js';
-import { alerts, incidentChanges, incidentMatches, incidents, type IncidentStatus } from '../db/schema.js';
+import { fromDriverRow, insertAll, insertClause, rowsInto, type RowsInsert } from '../db/bulk.js';
+import { alerts, incidentChanges, incidentMatchLists, incidents, type IncidentStatus } from '../db/schema.js';
 import type { Alert, NewAlert } from '../alerts/alert.repository.js';
 import { ASK_CONTEXT_COLUMNS, askContextClauses, readAskContext, type AskContext, type AskContextQuery, type AskRow } from '../requests/request.repository.js';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
-export type IncidentMatch = typeof incidentMatches.$inferSelect;
+
+/** One camera of an incident's ranked list (rank 1 is the best). */
+export interface IncidentMatch {
+  incidentId: string;
+  cameraId: string;
+  rank: number;
+  distanceM: number;
+  facesArea: boolean;
+  score: number;
+  computedAt: Date;
+}
 
 /** What intake's first statement gives back: the incident when it was new, its alert if it raised one, and the askContext read. */
 export interface IntakeFirst {
@@ -71,18 +81,44 @@ export async function changesOf(q: Queryable, incidentId: string) {
   return q.select().from(incidentChanges).where(eq(incidentChanges.incidentId, incidentId)).orderBy(asc(incidentChanges.at));
 }
 
-export async function replaceMatches(q: Queryable, incidentId: string, rows: (typeof incidentMatches.$inferInsert)[]): Promise<void> {
-  await q.delete(incidentMatches).where(eq(incidentMatches.incidentId, incidentId));
-  await insertRows(q, incidentMatches, rows);
+/** Replaces the incident's ranked list (`rows` in rank order; none: no list). */
+export async function replaceMatches(q: Queryable, incidentId: string, rows: readonly IncidentMatch[]): Promise<void> {
+  await q.delete(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
+  await insertAll(q, matchRows(rows));
 }
 
-/** The first list of matches of a new incident, to insert with insertAll. */
-export function matchRows(rows: (typeof incidentMatches.$inferInsert)[]): RowsInsert {
-  return rowsInto(incidentMatches, rows);
+/** The first list of matches of a new incident (`rows` in rank order, all of that incident), to insert with insertAll. */
+export function matchRows(rows: readonly IncidentMatch[]): RowsInsert {
+  if (rows.length === 0) return rowsInto(incidentMatchLists, []);
+  const first = rows[0]!;
+  rows.forEach((r, i) => {
+    if (r.incidentId !== first.incidentId || r.rank !== i + 1) throw new Error(`match ${i + 1} of incident ${first.incidentId} is rank ${r.rank} of ${r.incidentId}`);
+  });
+  return rowsInto(incidentMatchLists, [
+    {
+      incidentId: first.incidentId,
+      computedAt: first.computedAt,
+      cameraIds: rows.map((r) => r.cameraId),
+      distanceM: rows.map((r) => r.distanceM),
+      facesArea: rows.map((r) => r.facesArea),
+      score: rows.map((r) => r.score),
+    },
+  ]);
 }
 
+/** The incident's ranked list, best first. */
 export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {
-  return q.select().from(incidentMatches).where(eq(incidentMatches.incidentId, incidentId)).orderBy(asc(incidentMatches.rank));
+  const [list] = await q.select().from(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
+  if (!list) return [];
+  return list.cameraIds.map((cameraId, i) => ({
+    incidentId,
+    cameraId,
+    rank: i + 1,
+    distanceM: list.distanceM[i]!,
+    facesArea: list.facesArea[i]!,
+    score: list.score[i]!,
+    computedAt: list.computedAt,
+  }));
 }
 
 export interface IncidentFilter {
@@ -131,7 +167,7 @@ function conditions(f: IncidentFilter): SQL | undefined {
 
 export async function listIncidents(q: Queryable, f: IncidentFilter, limit: number, offset = 0): Promise<(Incident & { matchCount: number })[]> {
   const rows = await q
-    .select({ incident: incidents, matchCount: sql<number>`(select count(*)::int from incident_matches m where m.incident_id = ${incidents.id})` })
+    .select({ incident: incidents, matchCount: sql<number>`coalesce((select cardinality(m.camera_ids) from incident_match_lists m where m.incident_id = ${incidents.id}), 0)` })
     .from(incidents)
     .where(conditions(f))
     .orderBy(desc(incidents.occurredFrom), desc(incidents.id))

@@ -6,13 +6,14 @@ import { migrateDatabase, openDatabase, type Database } from '../../src/db/clien
 
 export interface TestDatabaseKind {
   name: 'pglite' | 'postgres';
-  open(): Promise<Database>;
+  /** A new database with the project's migrations applied, or only those of `migrationsFolder`. */
+  open(migrationsFolder?: string): Promise<Database>;
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
 /** A new, migrated database on the server at `baseUrl`, dropped again by close(). Tests and benches use it. */
-export async function openFreshPostgres(baseUrl: string, poolSize = 5, groupStatements = true): Promise<Database> {
+export async function openFreshPostgres(baseUrl: string, poolSize = 5, groupStatements = true, migrationsFolder?: string): Promise<Database> {
   const name = `wf_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -21,7 +22,7 @@ export async function openFreshPostgres(baseUrl: string, poolSize = 5, groupStat
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString(), poolSize, groupStatements });
-  await migrateDatabase(database);
+  await migrateDatabase(database, migrationsFolder);
   return {
     ...database,
     async close() {
@@ -37,11 +38,11 @@ export async function openFreshPostgres(baseUrl: string, poolSize = 5, groupStat
 export const testDatabases: TestDatabaseKind[] = [
   {
     name: 'pglite',
-    async open() {
+    async open(migrationsFolder?: string) {
       const database = await openDatabase({});
-      await migrateDatabase(database);
+      await migrateDatabase(database, migrationsFolder);
       return database;
     },
   },
-  ...(TEST_DATABASE_URL ? [{ name: 'postgres' as const, open: () => openFreshPostgres(TEST_DATABASE_URL) }] : []),
+  ...(TEST_DATABASE_URL ? [{ name: 'postgres' as const, open: (migrationsFolder?: string) => openFreshPostgres(TEST_DATABASE_URL, 5, true, migrationsFolder) }] : []),
 ];
