@@ -20,6 +20,7 @@ import { openFreshPostgres } from '../test/support/databases.js';
 import { generateDemoCameras } from '../src/demo/demo-cameras.js';
 import * as cameraRepo from '../src/cameras/camera.repository.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
+import type { IntakeTimings } from '../src/incidents/incident.service.js';
 import { DemoFeed } from '../src/incidents/demo-feed.js';
 import { CONSENT_VERSION } from '../src/cameras/terms.js';
 import { machineReference } from './machine.js';
@@ -75,6 +76,8 @@ async function seed(ctx: AppContext) {
   }
   return ctx.cameras.load(ctx.database.db);
 }
+
+const PHASES = ['beforeMs', 'firstMs', 'planMs', 'commitMs'] as const;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -188,6 +191,9 @@ async function run(label: string, database: Database) {
   // The time each POST spends in the server, from its arrival to its response: beside the feed's latency (from the
   // moment the incident was due), it tells a tail made in the server from one made before it (the feed, the kernel).
   let served: number[] = [];
+  // Where each new incident's time went inside the intake (IntakeTimings), as the server's metrics see it.
+  let timings: IntakeTimings[] = [];
+  ctx.incidents.onTimings((t) => timings.push(t));
   app.addHook('onRequest', (request, _reply, done) => {
     (request as { arrived?: number }).arrived = performance.now();
     done();
@@ -219,6 +225,7 @@ async function run(label: string, database: Database) {
     });
     const measuring = () => {
       served = [];
+      timings = [];
       cpu0 = process.cpuUsage();
       loop.reset();
       loop.enable();
@@ -232,7 +239,8 @@ async function run(label: string, database: Database) {
     gcObserver.disconnect();
     // Where a tail comes from: the event loop's own delays (a long synchronous stretch) and garbage collection.
     const stalls = { loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, gcMs: gcPauses.reduce((a, b) => a + b, 0), gcMax: Math.max(0, ...gcPauses), gcOver10: gcPauses.filter((d) => d > 10).length };
-    return { rate, achieved: Math.round(achieved), warmupP99, p50: pct(latencies, 50), p99: pct(latencies, 99), servedP50: pct(served, 50), servedP99: pct(served, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
+    const phases = Object.fromEntries(PHASES.map((k) => [k, { p50: pct(timings.map((t) => t[k]), 50), p99: pct(timings.map((t) => t[k]), 99) }])) as Record<(typeof PHASES)[number], { p50: number; p99: number }>;
+    return { rate, achieved: Math.round(achieved), warmupP99, phases, p50: pct(latencies, 50), p99: pct(latencies, 99), servedP50: pct(served, 50), servedP99: pct(served, 99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / total, stalls };
   }
 
   const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : undefined;
@@ -299,5 +307,7 @@ console.table(
     'sustained rate (p99 ≤ 100 ms)': RAMP ? (r.sustained === null ? 'none ≥ 3/s' : `${r.sustained}/s`) : 'not measured',
   })),
 );
+console.log('Where a new incident\'s time went in the server, ms (p50 / p99 of each part on its own; see IntakeTimings):');
+console.table(results.map((r) => ({ database: r.label, ...Object.fromEntries(PHASES.map((k) => [k.replace(/Ms$/, ''), `${r.steady.phases[k].p50.toFixed(1)} / ${r.steady.phases[k].p99.toFixed(1)}`])) })));
 for (const r of results) if (r.ramp.length) console.log(`${r.label} ramp:`, r.ramp.map((x) => `${x.rate}/s → achieved ${x.achieved}, p99 ${x.p99.toFixed(1)} ms`).join('; '));
 console.log('Targets: p99 ≤ 25 ms on PGlite, ≤ 15 ms on PostgreSQL at 100/s.');

@@ -79,6 +79,15 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.addSchema(Problem);
   requireDeclaredAccess(app);
   instrument(app, metrics);
+  const stopIntakeTimings = ctx.incidents.onTimings((t) => {
+    metrics.intakePhase.observe({ phase: 'before' }, t.beforeMs / 1000);
+    metrics.intakePhase.observe({ phase: 'first' }, t.firstMs / 1000);
+    metrics.intakePhase.observe({ phase: 'plan' }, t.planMs / 1000);
+    metrics.intakePhase.observe({ phase: 'commit' }, t.commitMs / 1000);
+  });
+  app.addHook('onClose', async () => {
+    stopIntakeTimings();
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

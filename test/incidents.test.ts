@@ -4,6 +4,7 @@ import type { Database } from '../src/db/client.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { listAudit } from '../src/audit/audit.repository.js';
 import { CLI_ACTOR } from '../src/staff/staff.service.js';
+import type { IntakeTimings } from '../src/incidents/incident.service.js';
 import { testDatabases } from './support/databases.js';
 import { createAndSignIn, makeTestApp, type SignedIn, type TestApp } from './support/app.js';
 
@@ -77,6 +78,32 @@ describe.each(testDatabases)('incident intake on $name', (kind) => {
     const list = (await sut.app.inject({ method: 'GET', url: '/api/v1/incidents?source=cad', headers: { cookie: operator.cookie } })).json();
     expect(list.incidents.filter((i: { externalId: string }) => i.externalId === 'I-2')).toHaveLength(1);
     expect((await listAudit(database.db, { incidentId: first.id }, 10)).map((a) => a.action).sort()).toEqual(['incident.create', 'incident.update']);
+  });
+
+  it('times each new incident’s intake by phase for the metrics; a repeat is not timed', async () => {
+    const seen: IntakeTimings[] = [];
+    const stop = sut.ctx.incidents.onTimings((t) => seen.push(t));
+    const counts = async () => {
+      const text = (await sut.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Object.fromEntries(['before', 'first', 'plan', 'commit'].map((phase) => [phase, Number(new RegExp(`watchfloor_intake_phase_seconds_count\\{[^}]*phase="${phase}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0)]));
+    };
+    try {
+      const before = await counts();
+      const started = performance.now();
+      expect((await post(incident({ externalId: 'I-TIMED' }))).statusCode).toBe(201);
+      const took = performance.now() - started;
+      expect((await post(incident({ externalId: 'I-TIMED' }))).statusCode).toBe(200);
+      expect(seen).toHaveLength(1);
+      const t = seen[0]!;
+      for (const ms of [t.beforeMs, t.firstMs, t.planMs, t.commitMs]) expect(ms).toBeGreaterThanOrEqual(0);
+      // The phases are consecutive parts of the intake, inside the request's own time.
+      expect(t.firstMs).toBeGreaterThan(0);
+      expect(t.beforeMs + t.firstMs + t.planMs + t.commitMs).toBeLessThanOrEqual(took);
+      const after = await counts();
+      for (const phase of ['before', 'first', 'plan', 'commit']) expect(after[phase]! - before[phase]!).toBe(1);
+    } finally {
+      stop();
+    }
   });
 
   it('never duplicates under concurrent repeats', async () => {

@@ -44,6 +44,22 @@ export interface IngestResult {
   matchCount: number;
 }
 
+/**
+ * Where a new incident's intake spent its time, in milliseconds, from the call to the commit (the parts add up to
+ * the whole). Published as the `watchfloor_intake_phase_seconds` histogram, so that an operator can tell a slow
+ * database from a busy server or a starved connection pool.
+ */
+export interface IntakeTimings {
+  /** Checks, matching against the camera index, and waiting for a database connection. */
+  beforeMs: number;
+  /** The first statement's round trip (with BEGIN): the incident written, the matched cameras' owners read. */
+  firstMs: number;
+  /** Planning the requests, links, messages and audit entries between the two statements. */
+  planMs: number;
+  /** The last write with the COMMIT (the audit chain is extended there), then the floor's events published. */
+  commitMs: number;
+}
+
 /** A feed's clock may run a little ahead; beyond this an incident "in the future" is an error. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const TRACKED_FIELDS = ['type', 'priority', 'occurredFrom', 'occurredTo', 'reportedAt', 'lat', 'lng', 'accuracyM', 'address', 'district', 'ward', 'psa'] as const;
@@ -107,6 +123,13 @@ export class IncidentService {
   }
 
   readonly #autoTypes: Set<string>;
+  readonly #timingListeners = new Set<(t: IntakeTimings) => void>();
+
+  /** Calls `listener` with the timings of each new incident taken in; returns a function that stops it. */
+  onTimings(listener: (t: IntakeTimings) => void): () => void {
+    this.#timingListeners.add(listener);
+    return () => this.#timingListeners.delete(listener);
+  }
 
   /** The configured rule: request footage at once for these incident types and priorities. */
   private wantsAutoRequest(incident: Pick<Incident, 'type' | 'priority'>): boolean {
@@ -141,9 +164,12 @@ export class IncidentService {
   }
 
   async ingest(input: IncidentInput, actor: Actor): Promise<IngestResult> {
+    const started = performance.now();
+    // When the first statement was sent and answered, and the last write made (a repeat's update path sets none).
+    const marks = { first: 0, answered: 0, last: 0 };
     const now = this.clock.now();
     const columns = checkIncident(input, this.area, now);
-    return this.floor.transaction(async (tx) => {
+    const result = await this.floor.transaction(async (tx) => {
       // A new incident is matched before it is written (its id is chosen here), so that one statement inserts it, its
       // alert, and reads the matched cameras' owners for the auto-request; a second writes everything else, and the
       // audit entries are chained as the transaction commits. A repeat finds it already there and updates it below.
@@ -152,7 +178,9 @@ export class IncidentService {
       const found = ranked.cameraIds.length;
       const auto = found > 0 && this.wantsAutoRequest(row);
       const asked = this.autoRequestCameras(ranked.cameraIds);
+      marks.first = performance.now();
       const first = await repo.insertIncidentAndRead(tx, row, this.alerts?.incidentAlert(row, found), auto ? this.requests.contextQuery(row.type, asked, now) : undefined);
+      marks.answered = performance.now();
       const inserted = first.incident;
       if (inserted) {
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount: found });
@@ -167,6 +195,7 @@ export class IncidentService {
         }
         audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: found } });
         // The last write: it goes with the COMMIT (one round trip for both on PostgreSQL).
+        marks.last = performance.now();
         await insertAllWithCommit(tx, ...inserts, auditAtCommit(audits, now));
         return { incident: inserted, created: true, changed: [], matchCount: found };
       }
@@ -189,6 +218,11 @@ export class IncidentService {
       await appendAudit(tx, { ...actor, action: 'incident.update', targetType: 'incident', targetId: existing.id, incidentId: existing.id, details: { changed, rematched: moved } }, now);
       return { incident: updated, created: false, changed, matchCount };
     });
+    if (result.created && this.#timingListeners.size > 0) {
+      const timings = { beforeMs: marks.first - started, firstMs: marks.answered - marks.first, planMs: marks.last - marks.answered, commitMs: performance.now() - marks.last };
+      for (const listener of this.#timingListeners) listener(timings);
+    }
+    return result;
   }
 
   /**

@@ -6,6 +6,7 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   signIns: Counter<'outcome'>;
+  intakePhase: Histogram<'phase'>;
 }
 
 export function createMetrics(): Metrics {
@@ -19,6 +20,13 @@ export function createMetrics(): Metrics {
       help: 'HTTP request duration by route template and status.',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    intakePhase: new Histogram({
+      name: 'watchfloor_intake_phase_seconds',
+      help: 'Where a new incident spent its intake: before (checks, matching, waiting for a connection), first (its first statement), plan (requests and messages planned), commit (last write, COMMIT, floor events).',
+      labelNames: ['phase'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
     signIns: new Counter({
