@@ -81,29 +81,18 @@ export async function changesOf(q: Queryable, incidentId: string) {
   return q.select().from(incidentChanges).where(eq(incidentChanges.incidentId, incidentId)).orderBy(asc(incidentChanges.at));
 }
 
-/** Replaces the incident's ranked list (`rows` in rank order; none: no list). */
-export async function replaceMatches(q: Queryable, incidentId: string, rows: readonly IncidentMatch[]): Promise<void> {
-  await q.delete(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
-  await insertAll(q, matchRows(rows));
+/** An incident's ranked cameras as stored: parallel arrays, best first (rank i + 1 is element i of each). */
+export type MatchList = typeof incidentMatchLists.$inferInsert;
+
+/** Replaces the incident's ranked list (an empty list is stored as none). */
+export async function replaceMatches(q: Queryable, list: MatchList): Promise<void> {
+  await q.delete(incidentMatchLists).where(eq(incidentMatchLists.incidentId, list.incidentId));
+  await insertAll(q, matchRows(list));
 }
 
-/** The first list of matches of a new incident (`rows` in rank order, all of that incident), to insert with insertAll. */
-export function matchRows(rows: readonly IncidentMatch[]): RowsInsert {
-  if (rows.length === 0) return rowsInto(incidentMatchLists, []);
-  const first = rows[0]!;
-  rows.forEach((r, i) => {
-    if (r.incidentId !== first.incidentId || r.rank !== i + 1) throw new Error(`match ${i + 1} of incident ${first.incidentId} is rank ${r.rank} of ${r.incidentId}`);
-  });
-  return rowsInto(incidentMatchLists, [
-    {
-      incidentId: first.incidentId,
-      computedAt: first.computedAt,
-      cameraIds: rows.map((r) => r.cameraId),
-      distanceM: rows.map((r) => r.distanceM),
-      facesArea: rows.map((r) => r.facesArea),
-      score: rows.map((r) => r.score),
-    },
-  ]);
+/** The first ranked list of a new incident, to insert with insertAll (nothing for an empty list). */
+export function matchRows(list: MatchList): RowsInsert {
+  return rowsInto(incidentMatchLists, list.cameraIds.length ? [list] : []);
 }
 
 /** The incident's ranked list, best first. */

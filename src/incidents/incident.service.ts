@@ -185,7 +185,7 @@ export class IncidentService {
       if (inserted) {
         recordChange(tx, { kind: 'incident', type: 'incident.created', incident: inserted, matchCount: found });
         if (first.alert) this.alerts?.raised(tx, first.alert);
-        let inserts: (RowsInsert | SQL)[] = [repo.matchRows(ranked.rows)];
+        let inserts: (RowsInsert | SQL)[] = [repo.matchRows(ranked.list)];
         const audits: AuditEvent[] = [];
         if (auto) {
           const { ask, actor: rule } = this.autoAsk(inserted);
@@ -227,10 +227,11 @@ export class IncidentService {
 
   /**
    * Finds the verified cameras that could have seen the incident area and still hold footage of its start
-   * (retention reaching back to it), and ranks them: their ids in rank order, and the rows that store the list.
+   * (retention reaching back to it), and ranks them: their ids in rank order, and the list as it is stored.
    */
-  private rank(incident: Pick<Incident, 'id' | 'type' | 'lat' | 'lng' | 'accuracyM' | 'occurredFrom'>, now: Date): { cameraIds: string[]; rows: Parameters<typeof repo.matchRows>[0] } {
-    if (incident.lat === null || incident.lng === null) return { cameraIds: [], rows: [] };
+  private rank(incident: Pick<Incident, 'id' | 'type' | 'lat' | 'lng' | 'accuracyM' | 'occurredFrom'>, now: Date): { cameraIds: string[]; list: repo.MatchList } {
+    const list: repo.MatchList = { incidentId: incident.id, computedAt: now, cameraIds: [], distanceM: [], facesArea: [], score: [] };
+    if (incident.lat === null || incident.lng === null) return { cameraIds: list.cameraIds, list };
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
     // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.
     const declined = kindBit(kindOfIncidentType(incident.type));
@@ -239,14 +240,19 @@ export class IncidentService {
       this.config.matchRadiusM,
       { accept: (c) => c.retentionDays * 86_400_000 >= ageMs && (c.declinedKindsMask & declined) === 0, limit: 200 },
     );
-    const rows = matches.map((m, i) => ({ incidentId: incident.id, cameraId: m.camera.id, rank: i + 1, distanceM: m.distanceM, facesArea: m.facesArea, score: m.score, computedAt: now }));
-    return { cameraIds: rows.map((r) => r.cameraId), rows };
+    for (const m of matches) {
+      list.cameraIds.push(m.camera.id);
+      list.distanceM.push(m.distanceM);
+      list.facesArea.push(m.facesArea);
+      list.score.push(m.score);
+    }
+    return { cameraIds: list.cameraIds, list };
   }
 
   /** Matches the incident again (rank) and replaces its stored list; returns the camera ids in rank order. */
   private async match(tx: Tx, incident: Incident, now: Date): Promise<string[]> {
-    const { cameraIds, rows } = this.rank(incident, now);
-    await repo.replaceMatches(tx, incident.id, rows);
+    const { cameraIds, list } = this.rank(incident, now);
+    await repo.replaceMatches(tx, list);
     return cameraIds;
   }
 
