@@ -6,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,6 +14,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.js';
 import { accessGuard, requireDeclaredAccess } from './http/access.js';
 import { installProblemHandlers, sendProblem } from './http/problems.js';
+import { securityHeaders } from './http/security-headers.js';
 import { bodyValidatorCompiler } from './http/validation.js';
 import { Problem } from './http/schemas.js';
 import { createMetrics, instrument, type Metrics } from './platform/metrics.js';
@@ -92,29 +92,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     reply.header('x-request-id', request.id);
   });
 
-  // A configured base map may be fetched from its own origins (style, tiles, glyphs, sprites), and from nowhere else.
-  const mapSources = mapOrigins(config);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:', ...mapSources],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'", ...mapSources],
-        workerSrc: ["'self'", 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-  });
+  securityHeaders(app, { mapSources: mapOrigins(config), hsts: config.secureCookies });
   await app.register(cookie);
   // Applied per route: public routes get the public limit, sign-in routes a stricter one (see auth.routes).
   await app.register(rateLimit, {

@@ -116,6 +116,11 @@ describe('the HTTP surface', () => {
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toBeTruthy();
+    // Every answer, also an error (the policy is built once at start, not per request).
+    const missing = await sut.app.inject({ method: 'GET', url: '/api/v1/no-such-route' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-security-policy']).toBe(res.headers['content-security-policy']);
+    expect(missing.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 
   it('lets the pages load a configured base map from its own origins, and nothing else', async () => {
