@@ -1,5 +1,7 @@
 // The HTTP surface as a whole: every route declares its access, errors are problem documents, bad input is a 4xx.
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -14,6 +16,8 @@ interface SeenRoute {
   access: Access | undefined;
   infrastructure: boolean;
 }
+
+setFlagsFromString('--expose-gc');
 
 describe('the HTTP surface', () => {
   let database: Database;
@@ -145,6 +149,26 @@ describe('the HTTP surface', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/staff', '/api/v1/audit/']));
     expect(doc.paths['/api/v1/auth/login'].post.requestBody).toBeDefined();
     expect((await sut.app.inject({ method: 'GET', url: '/docs/api/' })).statusCode).toBe(200);
+  });
+
+  it('lets a closed app go: nothing process-wide keeps its metrics (and all they read) alive', async () => {
+    const gc = runInNewContext('gc') as () => void;
+    // Built and closed inside a function of its own, so that only the WeakRef points at the registry afterwards.
+    const closed = await (async () => {
+      const other = await makeTestApp(database);
+      const ref = new WeakRef(other.app.metrics.registry);
+      expect((await other.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('watchfloor_nodejs_gc_duration_seconds');
+      await other.close();
+      await other.ctx.close();
+      return ref;
+    })();
+    for (let i = 0; i < 10 && closed.deref() !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    expect(closed.deref()).toBeUndefined();
+    // The process's metrics still come with the apps that remain.
+    expect((await sut.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/watchfloor_process_cpu_user_seconds_total\{app="watchfloor"\}/);
   });
 
   it('rate-limits the sign-in route per address', async () => {

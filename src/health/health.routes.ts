@@ -19,7 +19,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/metrics', { config: infra, schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
-    reply.type(app.metrics.registry.contentType);
-    return app.metrics.registry.metrics();
+    reply.type(app.metrics.contentType);
+    return app.metrics.exposition();
   });
 }

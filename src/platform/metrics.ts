@@ -1,20 +1,44 @@
-// Prometheus metrics: one registry per app instance (so tests can build several apps in one process).
+// Prometheus metrics: the app's in a registry per app instance (so tests can build several apps in one process),
+// Node's own (CPU, memory, garbage collection, event-loop lag) in one registry per process, served together.
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
+  /** The app's own metrics; routes register theirs here. */
   registry: Registry;
+  /** The text /metrics serves: the process's metrics and the app's. */
+  exposition(): Promise<string>;
+  contentType: string;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   signIns: Counter<'outcome'>;
   intakePhase: Histogram<'phase'>;
 }
 
+let processRegistry: Registry | undefined;
+
+/**
+ * Node's metrics, collected once per process however many apps it builds. prom-client's collectors cannot be
+ * stopped (a garbage-collection observer, an event-loop histogram): made per app, each closed app's registry stayed
+ * reachable from them, with everything its gauges read (the event bus, the floor, the camera index).
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    processRegistry.setDefaultLabels({ app: 'watchfloor' });
+    collectDefaultMetrics({ register: processRegistry, prefix: 'watchfloor_' });
+  }
+  return processRegistry;
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ app: 'watchfloor' });
-  collectDefaultMetrics({ register: registry, prefix: 'watchfloor_' });
+  const node = processMetrics();
   return {
     registry,
+    // Each registry's text with its own default labels (Registry.merge would drop them); no name is in both.
+    exposition: async () => `${await node.metrics()}${await registry.metrics()}`,
+    contentType: registry.contentType,
     httpDuration: new Histogram({
       name: 'watchfloor_http_request_duration_seconds',
       help: 'HTTP request duration by route template and status.',
