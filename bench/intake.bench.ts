@@ -7,6 +7,7 @@
 // --warmup S (seconds of the same feed before the measured ones, default 3: not counted); --pool N (connections to PostgreSQL; default twice this machine's cores); --ungrouped (PostgreSQL also with each statement in a round trip of its own); --auto-cameras N (how many of an incident's best-ranked cameras the rule asks about; the server's default otherwise);
 // BENCH_CPU_PROFILE=path writes a CPU profile of the steady phase.
 import crypto from 'node:crypto';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { fork } from 'node:child_process';
 import os from 'node:os';
@@ -42,6 +43,8 @@ const WARMUP_S = arg('warmup', 3);
 /** Cameras whose owners a rule asks per incident (WATCHFLOOR_AUTO_REQUEST_MAX_CAMERAS); the server's default unless given. */
 const AUTO_CAMERAS = process.argv.includes('--auto-cameras') ? String(arg('auto-cameras', 20)) : undefined;
 const ONLY = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+/** The PGlite run's database folder, made afresh and removed afterwards. */
+const PGLITE_DIR = fileURLToPath(new URL('./out/wf-bench-intake-pglite', import.meta.url));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Also run PostgreSQL with every statement on its own (no BEGIN or last write sent with a neighbour), beside the default. */
 const UNGROUPED = process.argv.includes('--ungrouped');
@@ -278,9 +281,15 @@ async function run(label: string, database: Database) {
 
 const results = [];
 if (ONLY !== 'postgres') {
-  const lite = await openDatabase({});
+  // In a folder, as the server runs it (WATCHFLOOR_DATA_DIR), not in memory: its files are real files.
+  rmSync(PGLITE_DIR, { recursive: true, force: true });
+  const lite = await openDatabase({ dir: PGLITE_DIR });
   await migrateDatabase(lite);
-  results.push(await run('PGlite', lite));
+  try {
+    results.push(await run('PGlite', lite));
+  } finally {
+    rmSync(PGLITE_DIR, { recursive: true, force: true });
+  }
 }
 const postgres = ONLY === 'pglite' ? undefined : await freshPostgres();
 if (postgres) results.push(await run('PostgreSQL 15', postgres));
