@@ -6,6 +6,7 @@ import path from 'node:path';
 import { dyingWorkerScript } from '../../test/support/pglite.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGliteThread, PGliteError } from './pglite-thread.js';
+import { WITH_COMMIT } from './pg-grouping.js';
 
 describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
   let db: PGliteThread;
@@ -58,6 +59,49 @@ describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
     ).rejects.toMatchObject({ code: '23505' });
     const ids = await db.query<{ id: number }>(`select id from t order by id`);
     expect(ids.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('holds a WITH_COMMIT write until the commit, which runs it: it answers at once; its failure fails the transaction and keeps nothing', async () => {
+    const ids = async (from: number) => (await db.query<{ id: number }>(`select id from t where id >= $1 order by id`, [from])).rows.map((r) => r.id);
+    await db.transaction(async (tx) => {
+      await tx.query(`insert into t (id, note) values (50, 'plain')`);
+      // Answered before it has run: a duplicate key would otherwise fail here.
+      expect(await tx.query(`${WITH_COMMIT}insert into t (id, note) values (51, 'last')`)).toEqual({ rows: [], fields: [], affectedRows: 0 });
+    });
+    expect(await ids(50)).toEqual([50, 51]);
+    // A held write that fails: the call itself resolved; the transaction throws its error, and rolls back.
+    let held: unknown;
+    const failed = await db
+      .transaction(async (tx) => {
+        await tx.query(`insert into t (id, note) values (52, 'plain')`);
+        held = await tx.query(`${WITH_COMMIT}insert into t (id, note) values (1, 'duplicate')`);
+      })
+      .catch((e: unknown) => e);
+    expect(held).toEqual({ rows: [], fields: [], affectedRows: 0 });
+    expect(failed).toMatchObject({ code: '23505', constraint: 't_pkey' });
+    expect(await ids(50)).toEqual([50, 51]);
+    // Followed by another statement: sent first, in order; a failure is reported as its own, not as the abort after it.
+    await db.transaction(async (tx) => {
+      await tx.query(`${WITH_COMMIT}insert into t (id, note) values (53, 'held')`);
+      await tx.query(`${WITH_COMMIT}insert into t (id, note) values (54, 'held too')`);
+      expect((await tx.query<{ n: number }>(`select count(*)::int as n from t where id in (53, 54)`)).rows[0]!.n).toBe(2);
+    });
+    const reported = await db
+      .transaction(async (tx) => {
+        await tx.query(`${WITH_COMMIT}insert into t (id, note) values (2, 'duplicate')`);
+        await tx.query(`select 1`);
+      })
+      .catch((e: unknown) => e);
+    expect(reported).toMatchObject({ code: '23505' });
+    // A transaction that throws after a held write: the write is never sent.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`${WITH_COMMIT}insert into t (id, note) values (55, 'dropped')`);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await ids(50)).toEqual([50, 51, 53, 54]);
+    await db.query(`delete from t where id >= 50`);
   });
 
   it('runs a statement that comes again prepared, with the same values and errors as the first time', async () => {

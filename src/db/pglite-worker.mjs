@@ -67,17 +67,27 @@ function begin(id, txId) {
   });
 }
 
-async function end(id, txId, commit) {
+/** Ends a transaction; a commit first runs the transaction's last write (`ahead`), and rolls back if it fails. */
+async function end(id, txId, commit, ahead) {
   const entry = open.get(txId);
   if (!entry) throw new Error(`transaction ${txId} has already ended`);
   await entry.ready;
+  let failure;
+  if (commit && ahead) {
+    try {
+      await query({ ...ahead, tx: txId });
+    } catch (err) {
+      failure = err;
+    }
+  }
   open.delete(txId);
-  entry.finish(commit);
+  entry.finish(commit && failure === undefined);
   try {
     await entry.done;
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }
+  if (failure !== undefined) throw failure;
   reply(id, null);
 }
 
@@ -177,7 +187,7 @@ async function handle(m) {
     case 'begin':
       return begin(m.id, m.tx);
     case 'end':
-      return end(m.id, m.tx, m.commit);
+      return end(m.id, m.tx, m.commit, m.ahead);
     case 'close':
       await db.close();
       reply(m.id, null);
