@@ -25,6 +25,10 @@ import type { IntakeTimings } from '../src/incidents/incident.service.js';
 import { DemoFeed } from '../src/incidents/demo-feed.js';
 import { CONSENT_VERSION } from '../src/cameras/terms.js';
 import { machineReference } from './machine.js';
+import { tuneGarbageCollection } from '../src/platform/gc-tuning.js';
+
+// The server process's setting (src/main.ts); this process is the server here. BENCH_PRETENURING=on leaves V8's default.
+if (process.env.BENCH_PRETENURING !== 'on') tuneGarbageCollection();
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -10,6 +10,7 @@ import { migrateDatabase, openDatabase, type Database } from '../src/db/client.j
 import { insertRows } from '../src/db/bulk.js';
 import * as schema from '../src/db/schema.js';
 import { CameraRegistry } from '../src/cameras/camera-registry.js';
+import { tuneGarbageCollection } from '../src/platform/gc-tuning.js';
 import type { CameraForIndex } from '../src/geo/camera-types.js';
 
 export interface RegistryLoad {
@@ -72,6 +73,7 @@ export async function seed(database: Database, cameras: readonly CameraForIndex[
 
 /** Child-process mode: open the seeded database and time the load, as a starting server does. */
 export async function measureRegistryLoad(source: string, postgresBase: string): Promise<{ ms: number; readMs: number; cameras: number }> {
+  tuneGarbageCollection(); // as src/main.ts does at the start of a server
   const database = source === 'postgres' ? await openDatabase({ url: pgUrl(postgresBase, PG_DB), poolSize: 2 }) : await openDatabase({ dir: LITE_DIR });
   try {
     return await new CameraRegistry().load(database.db);

@@ -20,6 +20,9 @@ import { AppError } from './errors.js';
 import { decodeIncidentFile } from './incidents/incident-files.js';
 import { FeedReplayer } from './incidents/feed-replayer.js';
 import { writeDemoCrimeFile } from './demo/demo-crime-file.js';
+import { tuneGarbageCollection } from './platform/gc-tuning.js';
+
+tuneGarbageCollection();
 
 /** Runs a command that needs the database; closes it afterwards. */
 async function withContext<T>(command: string, fn: (ctx: AppContext) => Promise<T>, config: Config = loadConfig()): Promise<T> {
