@@ -301,7 +301,7 @@ const ungrouped = UNGROUPED && postgres ? await freshPostgres(false) : undefined
 if (ungrouped) results.push(await run('PostgreSQL 15, statements one by one', ungrouped));
 
 console.log(`\n${machineReference()}`);
-console.log(`Incident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s after ${WARMUP_S} s of warm-up at the same rate (not counted), every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL (the server's default is ${loadConfig({}).databasePoolSize}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`Incident intake: ${CAMERAS.toLocaleString('en-US')} verified cameras, ${RATE}/s for ${SECONDS} s after ${WARMUP_S} s of warm-up at the same rate (not counted), every incident auto-requests footage from the owners of its best-ranked ${AUTO_CAMERAS ?? loadConfig({}).autoRequestMaxCameras} cameras; ${POOL} connections to PostgreSQL (the server's default is ${loadConfig({}).databasePoolSize}); V8 pretenuring ${process.env.BENCH_PRETENURING === 'on' ? 'on (V8\'s default)' : 'off (as in the server)'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.table(
   results.map((r) => ({
     database: r.label,
