@@ -96,6 +96,12 @@ export function matchRows(list: MatchList): RowsInsert {
 }
 
 /** The incident's ranked list, best first. */
+/** The incident's matched cameras' ids in rank order (empty when it has no stored list). */
+export async function matchedCameraIds(q: Queryable, incidentId: string): Promise<string[]> {
+  const [list] = await q.select({ cameraIds: incidentMatchLists.cameraIds }).from(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
+  return list?.cameraIds ?? [];
+}
+
 export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {
   const [list] = await q.select().from(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
   if (!list) return [];

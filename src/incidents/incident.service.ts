@@ -203,13 +203,13 @@ export class IncidentService {
       const diff: Record<string, [unknown, unknown]> = {};
       for (const f of TRACKED_FIELDS) if (!sameValue(existing[f], columns[f])) diff[f] = [existing[f], columns[f]];
       const changed = Object.keys(diff);
-      if (changed.length === 0) return { incident: existing, created: false, changed, matchCount: (await repo.matchesOf(tx, existing.id)).length };
+      if (changed.length === 0) return { incident: existing, created: false, changed, matchCount: (await repo.matchedCameraIds(tx, existing.id)).length };
       const updated = await repo.updateIncident(tx, existing.id, { ...columns, details: { ...existing.details, ...input.details }, updatedAt: now });
       await repo.insertChange(tx, { incidentId: existing.id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: diff });
       // A new place or time changes which cameras could have seen it; a new type may change which owners want to
       // be asked (their declined request kinds).
       const moved = changed.some((f) => ['lat', 'lng', 'accuracyM', 'occurredFrom', 'type'].includes(f));
-      const matched = moved ? await this.match(tx, updated, now) : (await repo.matchesOf(tx, existing.id)).map((m) => m.cameraId);
+      const matched = moved ? await this.match(tx, updated, now) : await repo.matchedCameraIds(tx, existing.id);
       const matchCount = matched.length;
       recordChange(tx, { kind: 'incident', type: 'incident.updated', incident: updated, matchCount });
       // Raised into alert range by an update (e.g. a call re-graded to priority 1): the floor hears of it now.
@@ -265,7 +265,7 @@ export class IncidentService {
       const row = await repo.updateIncident(tx, id, { status: 'closed', updatedAt: now });
       await repo.insertChange(tx, { incidentId: id, at: now, actorType: actor.actorType, actorId: actor.actorId ?? null, changes: { status: ['open', 'closed'] } });
       await appendAudit(tx, { ...actor, action: 'incident.close', targetType: 'incident', targetId: id, incidentId: id }, now);
-      recordChange(tx, { kind: 'incident', type: 'incident.closed', incident: row, matchCount: (await repo.matchesOf(tx, id)).length });
+      recordChange(tx, { kind: 'incident', type: 'incident.closed', incident: row, matchCount: (await repo.matchedCameraIds(tx, id)).length });
       await this.requests.cancelForClosedIncident(tx, row, actor);
       return row;
     });

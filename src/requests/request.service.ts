@@ -109,7 +109,7 @@ export class RequestService {
     const incident = given ? given.incident : await incidentRepo.findIncident(tx, ask.incidentId);
     if (!incident) throw notFound('that incident');
     if (incident.status !== 'open') throw new AppError('CONFLICT', 'The incident is closed; no footage can be asked for it.');
-    const matched = new Set(given ? given.matchedCameraIds : (await incidentRepo.matchesOf(tx, incident.id)).map((m) => m.cameraId));
+    const matched = new Set(given ? given.matchedCameraIds : await incidentRepo.matchedCameraIds(tx, incident.id));
     const chosen = ask.cameraIds ?? [...matched];
     const notMatched = chosen.filter((id) => !matched.has(id));
     if (notMatched.length) throw invalid(`camera(s) ${notMatched.join(', ')} did not match this incident`);
