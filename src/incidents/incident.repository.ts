@@ -95,13 +95,13 @@ export function matchRows(list: MatchList): RowsInsert {
   return rowsInto(incidentMatchLists, list.cameraIds.length ? [list] : []);
 }
 
-/** The incident's ranked list, best first. */
 /** The incident's matched cameras' ids in rank order (empty when it has no stored list). */
 export async function matchedCameraIds(q: Queryable, incidentId: string): Promise<string[]> {
   const [list] = await q.select({ cameraIds: incidentMatchLists.cameraIds }).from(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
   return list?.cameraIds ?? [];
 }
 
+/** The incident's ranked list, best first. */
 export async function matchesOf(q: Queryable, incidentId: string): Promise<IncidentMatch[]> {
   const [list] = await q.select().from(incidentMatchLists).where(eq(incidentMatchLists.incidentId, incidentId));
   if (!list) return [];
