@@ -74,6 +74,14 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   #ids: IdTable;
   readonly #matches = new MatchBuffer();
   readonly #relation = new Float64Array(2);
+  /**
+   * The scan's distance bound, aimed anew by each query. Not one made per query: V8 holds the hidden class of an
+   * object with added fields only weakly (through its parent's transition), so with no such object alive at a
+   * full collection the class died, and with it the scan's optimised code, which names it. Every full collection
+   * sent the next queries back to the interpreter until the scan was compiled again: 3–4 times slower for the
+   * ~50 queries that took (index bench, first pass after a collection).
+   */
+  readonly #bound = new DistanceLowerBound();
   readonly #idOf = (code: number): string => this.#cameraAt(code)!.id;
   /** Counts changes, so that a query can tell that `accept` changed the index under it. */
   #version = 0;
@@ -213,7 +221,7 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
   /** Adds every live camera that passes the exact match to `out`, with its code. */
   #collect(area: IncidentArea, searchRadiusM: number, out: MatchBuffer): void {
     const slackM = area.accuracyM + BOUNDARY_TOLERANCE_M;
-    const bound = new DistanceLowerBound(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
+    const bound = this.#bound.aim(area, boundingBoxesAround(area, Math.min(searchRadiusM, this.maxRangeM) + slackM));
     const prepared = prepareArea(area);
     const relation = this.#relation;
     this.#base.collectMatches(prepared, searchRadiusM, bound, out, relation);

@@ -151,6 +151,7 @@ describe('DistanceLowerBound', () => {
   );
 
   it('never calls a point within D farther than D, and calls every point beyond 1.01·D farther (below 70°)', () => {
+    const reused = new DistanceLowerBound();
     fc.assert(
       // Due north/south the latitude term alone must carry the bound, so its sin x ≥ x − x³/6 step is exposed.
       fc.property(centre, fc.oneof(uniform(1, 3_000), uniform(3_000, 3_000_000)), uniform(0, 1.5), fc.oneof(uniform(0, 360), fc.constantFrom(0, 180)), (c, boxRadiusM, f, b) => {
@@ -159,6 +160,8 @@ describe('DistanceLowerBound', () => {
         if (!boxes.some((box) => boxContains(box, p.lat, p.lng))) return; // outside the promised region
         const d = distanceM(c, p);
         const sut = new DistanceLowerBound(c, boxes);
+        // A bound re-aimed from an earlier centre (as the index keeps one) is the same bound.
+        expect(reused.aim(c, boxes)).toMatchObject({ lat0: sut.lat0, lng0: sut.lng0, cosMinSq: sut.cosMinSq });
         for (const limitM of [d, d * (1 + 1e-12), d + 1e-6, boxRadiusM]) {
           if (d <= limitM) expect(sut.isCertainlyFartherThan(p.lat, p.lng, limitM)).toBe(false);
         }

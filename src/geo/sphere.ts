@@ -167,21 +167,31 @@ export function boundingBoxesAround(center: LatLng, radiusM: number): LngLatBox[
  */
 export class DistanceLowerBound {
   // Public so that a scan can copy them into locals (the index's does, with `flatSq` and `limitSq` written out).
-  readonly lat0: number;
-  readonly lng0: number;
-  readonly cosMinSq: number;
+  // Doubles from the start (NaN until aimed), so that aiming never changes the fields' representation.
+  lat0 = Number.NaN;
+  lng0 = Number.NaN;
+  cosMinSq = Number.NaN;
   /** `limitSq(d)` is (d + 1e-6)² × this: a micrometre plus 1e-9 relative absorb rounding here and in any float64
    * distance the survivors go on to (coordinates alone are only exact to ~1e-9 m). */
   static readonly LIMIT_SCALE = DEG_PER_M * DEG_PER_M * (1 + 1e-9);
 
   /** `boxes` must contain the centre and every point that will be tested (e.g. from `boundingBoxesAround`). */
-  constructor(center: LatLng, boxes: readonly LngLatBox[]) {
+  constructor(center?: LatLng, boxes: readonly LngLatBox[] = []) {
+    if (center !== undefined) this.aim(center, boxes);
+  }
+
+  /**
+   * Re-aims the bound at another centre and boxes, as the constructor does. A scan that runs per query keeps one
+   * bound and aims it, rather than making one a query (see CameraIndex's `#collect`).
+   */
+  aim(center: LatLng, boxes: readonly LngLatBox[]): this {
     let maxAbsLat = Math.abs(center.lat);
     for (const b of boxes) maxAbsLat = Math.max(maxAbsLat, Math.abs(b.minLat), Math.abs(b.maxLat));
     const cosMin = maxAbsLat >= 90 ? 0 : Math.max(0, Math.cos(maxAbsLat * RAD) * (1 - 1e-12));
     this.lat0 = center.lat;
     this.lng0 = center.lng;
     this.cosMinSq = cosMin * cosMin;
+    return this;
   }
 
   /** True only when the great-circle distance to (lat, lng) exceeds `distanceM`; never for a point within it. */
