@@ -33,6 +33,28 @@ describe('canonical JSON', () => {
   it('orders keys at every depth', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
   });
+  // The form every stored hash was made with; the faster one must give the same bytes for any JSON value.
+  const referenceCanonicalJson = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+    if (Array.isArray(value)) return `[${value.map(referenceCanonicalJson).join(',')}]`;
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonicalJson(v)}`).join(',')}}`;
+  };
+  it('gives the same bytes as the form the stored hashes were made with', () => {
+    const key = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('a', 'B', 'é', '🚓', '10', '9', '', '__proto__x'));
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }));
+    const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 5 })),
+    })).value;
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(v)).toBe(referenceCanonicalJson(v));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
   it('changes the hash when any field changes', () => {
     const base = { seq: 1, at: '2026-01-01T00:00:00.000Z', actorType: 'staff', actorId: 'a', actorName: 'n', agencyId: null, action: 'x', targetType: null, targetId: null, purpose: null, incidentId: null, requestId: null, outcome: 'success', details: {} };
     const h = auditEntryHash(base, '0'.repeat(64));

@@ -21,14 +21,28 @@ export interface AuditContent {
   details: Record<string, unknown>;
 }
 
-/** JSON with object keys sorted at every depth: the same content always gives the same bytes. */
+/**
+ * JSON with object keys sorted at every depth: the same content always gives the same bytes. Keys sort by UTF-16
+ * code units (Array.prototype.sort's default on strings); a property whose value is undefined is left out; an
+ * object's own enumerable string keys are all it shows (a Date inside `details` is `{}`, as before). Written as one
+ * pass per object, with no [key, value] pair per property: every audit entry goes through it.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 /** Timestamps are hashed in one canonical form (UTC, milliseconds) whatever the driver returns. */
