@@ -143,8 +143,9 @@ export class GroupingClient extends pg.Client {
       return super.query(config as never, values as never, callback as never) as never;
     }
     const text = cfg.text ?? '';
-    const word = text.trim().toLowerCase();
     const plain = !vals?.length && !cb && !cfg.name;
+    // Only a plain statement can be BEGIN, COMMIT or ROLLBACK; a statement with values is often many kilobytes.
+    const word = plain ? text.trim().toLowerCase() : '';
     if (plain && /^begin\b/.test(word) && !this.#inTransaction) {
       this.#inTransaction = true;
       this.#begin = text;
