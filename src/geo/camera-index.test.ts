@@ -17,6 +17,13 @@ function bruteForce(cameras: Iterable<CameraForIndex>, area: IncidentArea, searc
 }
 
 const ids = (matches: readonly CameraMatch[]) => matches.map((m) => m.camera.id);
+const asColumns = (matches: readonly CameraMatch[]) => ({
+  cameras: matches.map((m) => m.camera),
+  distanceM: matches.map((m) => m.distanceM),
+  facesArea: matches.map((m) => m.facesArea),
+  offAxisDeg: matches.map((m) => m.offAxisDeg),
+  score: matches.map((m) => m.score),
+});
 const uniform = (min: number, max: number) => fc.noBias(fc.integer({ min: 0, max: 1 << 30 })).map((i) => min + ((max - min) * i) / (1 << 30));
 
 const DC = { lat: 38.9, lng: -77.03 };
@@ -155,6 +162,8 @@ describe('CameraIndex agrees exactly with brute force', () => {
       const area = city.incident(q % 5 === 0 ? 0 : (q % 7) * 15);
       const got = sut.findCamerasThatCouldSee(area, 250);
       expect(got).toEqual(bruteForce(cams, area, 250));
+      // The columns form is the same answer, entry for entry.
+      expect(sut.findMatchColumns(area, 250)).toEqual(asColumns(got));
       if (got.length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(100); // the comparison is not vacuous
@@ -267,6 +276,9 @@ describe('CameraIndex named cases', () => {
     const area = near(DC, 30, 0);
     expect(ids(sut.findCamerasThatCouldSee(area, 250, { limit: 2 }))).toEqual(['a', 'b']);
     expect(ids(sut.findCamerasThatCouldSee(area, 250, { accept: (c) => c.id !== 'a' }))).toEqual(['b', 'c']);
+    expect(sut.findMatchColumns(area, 250, { limit: 2 }).cameras.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(sut.findMatchColumns(area, 250, { accept: (c) => c.id !== 'a' })).toEqual(asColumns(sut.findCamerasThatCouldSee(area, 250, { accept: (c) => c.id !== 'a' })));
+    expect(sut.findMatchColumns(area, 250, { limit: 0 })).toEqual(asColumns([]));
   });
 
   it('the same cameras in any order give the same answers', () => {

@@ -12,7 +12,7 @@
 // A query allocates nothing per candidate: matches go into typed arrays (match-buffer.ts), are ranked there, and
 // only the ones returned become match objects.
 
-import { validateCamera, type CameraForIndex, type CameraMatch } from './camera-types.js';
+import { validateCamera, type CameraForIndex, type CameraMatch, type CameraMatchColumns } from './camera-types.js';
 import { BOUNDARY_TOLERANCE_M, FACES_AREA, NO_INTERSECTION, OUT_DISTANCE_M, OUT_OFF_AXIS_DEG, matchWedgeFieldsInto, prepareArea, type IncidentArea } from './fov.js';
 import { IdTable, MAX_CODE } from './id-table.js';
 import { MatchBuffer } from './match-buffer.js';
@@ -20,7 +20,7 @@ import { TIER_WEIGHT, usefulnessScoreOf } from './ranking.js';
 import { DistanceLowerBound, boundingBoxesAround, boxContains } from './sphere.js';
 import { StaticCameras, allocateFields, readFieldsInto } from './static-cameras.js';
 
-export type { CameraForIndex, CameraMatch } from './camera-types.js';
+export type { CameraForIndex, CameraMatch, CameraMatchColumns } from './camera-types.js';
 
 export interface FindCamerasOptions<T> {
   /**
@@ -186,6 +186,20 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
    * that lie within `searchRadiusM` of its edge (distanceM − accuracyM ≤ searchRadiusM), best first.
    */
   findCamerasThatCouldSee(area: IncidentArea, searchRadiusM: number, options: FindCamerasOptions<T> = {}): CameraMatch<T>[] {
+    return this.#query(area, searchRadiusM, options, this.#asObjects);
+  }
+
+  /**
+   * The same answer as `findCamerasThatCouldSee`, as parallel columns, best first: no object per match (for each,
+   * V8 makes the object and a box for each of its three fractional numbers), which for a busy corridor's few
+   * hundred matches is a tenth of the query. Intake matches with it: its stored match list has this shape.
+   */
+  findMatchColumns(area: IncidentArea, searchRadiusM: number, options: FindCamerasOptions<T> = {}): CameraMatchColumns<T> {
+    return this.#query(area, searchRadiusM, options, this.#asColumns);
+  }
+
+  /** Validates, collects, filters with `accept` and ranks; `answer` makes the result of the best `count` (`order`). */
+  #query<R>(area: IncidentArea, searchRadiusM: number, options: FindCamerasOptions<T>, answer: (matches: MatchBuffer, count: number) => R): R {
     validateArea(area);
     if (!(searchRadiusM >= 0 && Number.isFinite(searchRadiusM))) throw new RangeError(`searchRadiusM must be a finite number ≥ 0, got ${searchRadiusM}`);
     const { accept, limit } = options;
@@ -205,18 +219,36 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
           return keep;
         });
       }
-      const count = matches.rank(limit ?? matches.length, this.#idOf);
-      const out = new Array<CameraMatch<T>>(count);
-      const { order, code, distanceM, facesArea, offAxisDeg, score } = matches;
-      for (let k = 0; k < count; k++) {
-        const i = order[k]!;
-        out[k] = { camera: this.#cameraAt(code[i]!)!, distanceM: distanceM[i]!, facesArea: facesArea[i] === 1, offAxisDeg: offAxisDeg[i]!, score: score[i]! };
-      }
-      return out;
+      return answer(matches, matches.rank(limit ?? matches.length, this.#idOf));
     } finally {
       matches.busy = false;
     }
   }
+
+  readonly #asObjects = (matches: MatchBuffer, count: number): CameraMatch<T>[] => {
+    const out = new Array<CameraMatch<T>>(count);
+    const { order, code, distanceM, facesArea, offAxisDeg, score } = matches;
+    for (let k = 0; k < count; k++) {
+      const i = order[k]!;
+      out[k] = { camera: this.#cameraAt(code[i]!)!, distanceM: distanceM[i]!, facesArea: facesArea[i] === 1, offAxisDeg: offAxisDeg[i]!, score: score[i]! };
+    }
+    return out;
+  };
+
+  readonly #asColumns = (matches: MatchBuffer, count: number): CameraMatchColumns<T> => {
+    // Each column made at its size; arrays of numbers hold them unboxed.
+    const columns: CameraMatchColumns<T> = { cameras: new Array<T>(count), distanceM: new Array<number>(count), facesArea: new Array<boolean>(count), offAxisDeg: new Array<number>(count), score: new Array<number>(count) };
+    const { order, code, distanceM, facesArea, offAxisDeg, score } = matches;
+    for (let k = 0; k < count; k++) {
+      const i = order[k]!;
+      columns.cameras[k] = this.#cameraAt(code[i]!)!;
+      columns.distanceM[k] = distanceM[i]!;
+      columns.facesArea[k] = facesArea[i] === 1;
+      columns.offAxisDeg[k] = offAxisDeg[i]!;
+      columns.score[k] = score[i]!;
+    }
+    return columns;
+  };
 
   /** Adds every live camera that passes the exact match to `out`, with its code. */
   #collect(area: IncidentArea, searchRadiusM: number, out: MatchBuffer): void {

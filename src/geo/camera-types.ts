@@ -18,6 +18,18 @@ export interface CameraMatch<T extends CameraForIndex = CameraForIndex> {
   readonly score: number;
 }
 
+/**
+ * A query's matches as parallel columns, best first (entry k of each is the k-th best match): the same answer as a
+ * list of CameraMatch, without an object per match, in the shape an incident's stored match list has.
+ */
+export interface CameraMatchColumns<T extends CameraForIndex = CameraForIndex> {
+  readonly cameras: T[];
+  readonly distanceM: number[];
+  readonly facesArea: boolean[];
+  readonly offAxisDeg: number[];
+  readonly score: number[];
+}
+
 export function validateCamera(c: CameraForIndex): void {
   if (typeof c?.id !== 'string' || c.id.length === 0) invalidCamera(c, 'id', 'a non-empty string', c?.id);
   if (!(c.lat >= -90 && c.lat <= 90)) invalidCamera(c, 'lat', 'in [-90, 90]', c.lat);

@@ -230,23 +230,18 @@ export class IncidentService {
    * (retention reaching back to it), and ranks them: their ids in rank order, and the list as it is stored.
    */
   private rank(incident: Pick<Incident, 'id' | 'type' | 'lat' | 'lng' | 'accuracyM' | 'occurredFrom'>, now: Date): { cameraIds: string[]; list: repo.MatchList } {
-    const list: repo.MatchList = { incidentId: incident.id, computedAt: now, cameraIds: [], distanceM: [], facesArea: [], score: [] };
-    if (incident.lat === null || incident.lng === null) return { cameraIds: list.cameraIds, list };
+    if (incident.lat === null || incident.lng === null) return { cameraIds: [], list: { incidentId: incident.id, computedAt: now, cameraIds: [], distanceM: [], facesArea: [], score: [] } };
     const ageMs = now.getTime() - incident.occurredFrom.getTime();
     // Owners who declined this kind of request (request-kinds.ts) are left out: one bit test per camera.
     const declined = kindBit(kindOfIncidentType(incident.type));
-    const matches = this.cameras.index.findCamerasThatCouldSee(
+    // As columns, the stored list's own shape: no object per match.
+    const { cameras, distanceM, facesArea, score } = this.cameras.index.findMatchColumns(
       { lat: incident.lat, lng: incident.lng, accuracyM: incident.accuracyM ?? 0 },
       this.config.matchRadiusM,
       { accept: (c) => c.retentionDays * 86_400_000 >= ageMs && (c.declinedKindsMask & declined) === 0, limit: 200 },
     );
-    for (const m of matches) {
-      list.cameraIds.push(m.camera.id);
-      list.distanceM.push(m.distanceM);
-      list.facesArea.push(m.facesArea);
-      list.score.push(m.score);
-    }
-    return { cameraIds: list.cameraIds, list };
+    const cameraIds = cameras.map((c) => c.id);
+    return { cameraIds, list: { incidentId: incident.id, computedAt: now, cameraIds, distanceM, facesArea, score } };
   }
 
   /** Matches the incident again (rank) and replaces its stored list; returns the camera ids in rank order. */
