@@ -76,6 +76,19 @@ export function auditAtCommit(events: readonly AuditEvent[], now: Date): RowsIns
 
 const AUDIT_COLUMN_NAMES: Record<string, string> = Object.fromEntries(Object.entries(getTableColumns(auditLog)).map(([key, column]) => [key, column.name]));
 const COLUMN = (key: keyof AuditContent): string => AUDIT_COLUMN_NAMES[key]!;
+const AT = COLUMN('at');
+const ACTOR_TYPE = COLUMN('actorType');
+const ACTOR_ID = COLUMN('actorId');
+const ACTOR_NAME = COLUMN('actorName');
+const AGENCY_ID = COLUMN('agencyId');
+const ACTION = COLUMN('action');
+const TARGET_TYPE = COLUMN('targetType');
+const TARGET_ID = COLUMN('targetId');
+const PURPOSE = COLUMN('purpose');
+const INCIDENT_ID = COLUMN('incidentId');
+const REQUEST_ID = COLUMN('requestId');
+const OUTCOME = COLUMN('outcome');
+const DETAILS = COLUMN('details');
 
 /** What the database chains for each event: its audit_log columns and its canonical body around the seq. */
 function pendingEntries(events: readonly AuditEvent[], now: Date) {
@@ -115,19 +128,6 @@ function pendingEntries(events: readonly AuditEvent[], now: Date) {
     return { row, ...auditBodyParts(content) };
   });
 }
-const AT = COLUMN('at');
-const ACTOR_TYPE = COLUMN('actorType');
-const ACTOR_ID = COLUMN('actorId');
-const ACTOR_NAME = COLUMN('actorName');
-const AGENCY_ID = COLUMN('agencyId');
-const ACTION = COLUMN('action');
-const TARGET_TYPE = COLUMN('targetType');
-const TARGET_ID = COLUMN('targetId');
-const PURPOSE = COLUMN('purpose');
-const INCIDENT_ID = COLUMN('incidentId');
-const REQUEST_ID = COLUMN('requestId');
-const OUTCOME = COLUMN('outcome');
-const DETAILS = COLUMN('details');
 
 /** Appends an entry that stands alone (no other change to commit with it), in a transaction of its own. */
 export function appendAuditAlone(db: Db, event: AuditEvent, now: Date): Promise<AuditRow> {
