@@ -1,6 +1,7 @@
 // The audit trail's hash chain: each entry's hash covers its own content and the previous entry's hash,
 // so changing, removing or reordering any row breaks every hash after it.
 import { sha256Hex } from '../platform/crypto.js';
+import { withFields } from '../platform/objects.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -51,7 +52,7 @@ export function canonicalTime(at: string | Date): string {
 }
 
 export function auditEntryHash(content: AuditContent, prevHash: string): string {
-  const body = canonicalJson({ ...content, at: canonicalTime(content.at) });
+  const body = canonicalJson(withFields(content, { at: canonicalTime(content.at) }));
   return sha256Hex(`${prevHash}\n${body}`);
 }
 
@@ -60,7 +61,7 @@ export function auditEntryHash(content: AuditContent, prevHash: string): string 
  * once it holds the chain (the database's audit_append): body = head + String(seq) + tail.
  */
 export function auditBodyParts(content: Omit<AuditContent, 'seq'>): { head: string; tail: string } {
-  const body = canonicalJson({ ...content, seq: 0, at: canonicalTime(content.at) });
+  const body = canonicalJson(withFields(content, { seq: 0, at: canonicalTime(content.at) }));
   // Keys are sorted: "seq" comes after every key of `details` and before only targetId and targetType, whose
   // values are strings (where a quote is always escaped) or null, so the last "seq":0 is the entry's own.
   const at = body.lastIndexOf('"seq":0');

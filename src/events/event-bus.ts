@@ -3,6 +3,7 @@
 // browsers over WebSocket. Each event carries a sequence number that is the same on every instance, so a browser
 // that reconnects asks for what it missed and never sees an event twice.
 import type { Role } from '../db/schema.js';
+import { withFields } from '../platform/objects.js';
 
 export const FLOOR_EVENT_TYPES = [
   'incident.created',
@@ -69,7 +70,7 @@ export class InProcessEventBus implements EventBus {
   ) {}
 
   async publish(event: FloorEvent): Promise<PublishedEvent> {
-    const published: PublishedEvent = { ...event, seq: ++this.#seq, at: this.now().toISOString() };
+    const published: PublishedEvent = withFields(event, { seq: ++this.#seq, at: this.now().toISOString() });
     this.#kept.push(published);
     if (this.#kept.length > this.keep) this.#kept.splice(0, this.#kept.length - this.keep);
     for (const handler of this.#handlers) handler(published);

@@ -12,6 +12,7 @@ import { evidenceView } from '../evidence/evidence.views.js';
 import { requestsWithIncidents, type RequestWithIncidents } from '../requests/request.repository.js';
 import { requestView } from '../requests/request.views.js';
 import type { EventBus, FloorEvent } from './event-bus.js';
+import { withFields } from '../platform/objects.js';
 
 export type FloorChange =
   | { kind: 'incident'; type: 'incident.created' | 'incident.updated' | 'incident.closed'; incident: Incident; matchCount: number }
@@ -180,7 +181,7 @@ export class FloorPublisher {
             type: c.type,
             agencyId: c.incident.agencyId,
             incidentId: c.incident.id,
-            data: { incident: incidentView({ ...c.incident, matchCount: c.matchCount }), matchCount: c.matchCount },
+            data: { incident: incidentView(withFields(c.incident, { matchCount: c.matchCount })), matchCount: c.matchCount },
           });
           break;
         case 'request': {
@@ -193,7 +194,7 @@ export class FloorPublisher {
               type: 'request.changed',
               agencyId: inc.agencyId,
               incidentId: inc.incidentId,
-              data: { request: requestView({ ...found!.request, cameraIds: inc.cameraIds }) },
+              data: { request: requestView(withFields(found!.request, { cameraIds: inc.cameraIds })) },
             });
           }
           break;

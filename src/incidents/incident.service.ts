@@ -18,6 +18,7 @@ import type { Incident } from './incident.repository.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import { kindBit, kindOfIncidentType } from '../requests/request-kinds.js';
+import { withFields } from '../platform/objects.js';
 
 /** One incident as every intake path (API, EIDO, CSV, replayer) hands it over. */
 export interface IncidentInput {
@@ -173,7 +174,7 @@ export class IncidentService {
       // A new incident is matched before it is written (its id is chosen here), so that one statement inserts it, its
       // alert, and reads the matched cameras' owners for the auto-request; a second writes everything else, and the
       // audit entries are chained as the transaction commits. A repeat finds it already there and updates it below.
-      const row = { ...columns, id: crypto.randomUUID(), source: input.source, externalId: input.externalId, agencyId: actor.agencyId ?? null, details: input.details ?? {}, createdAt: now, updatedAt: now };
+      const row = withFields(columns, { id: crypto.randomUUID(), source: input.source, externalId: input.externalId, agencyId: actor.agencyId ?? null, details: input.details ?? {}, createdAt: now, updatedAt: now });
       const ranked = this.rank(row, now);
       const found = ranked.cameraIds.length;
       const auto = found > 0 && this.wantsAutoRequest(row);
@@ -193,7 +194,7 @@ export class IncidentService {
           inserts = inserts.concat(plan.inserts);
           audits.push(...plan.audits);
         }
-        audits.push({ ...actor, action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: found } });
+        audits.push(withFields(actor, { action: 'incident.create', targetType: 'incident', targetId: inserted.id, incidentId: inserted.id, details: { source: input.source, externalId: input.externalId, matches: found } }));
         // The last write: it goes with the COMMIT (one round trip for both on PostgreSQL).
         marks.last = performance.now();
         await insertAllWithCommit(tx, ...inserts, auditAtCommit(audits, now));

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { outbox } from '../db/schema.js';
+import { withFields } from '../platform/objects.js';
 
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type NewOutboxMessage = Pick<typeof outbox.$inferInsert, 'idempotencyKey' | 'channel' | 'recipient' | 'template' | 'language' | 'data' | 'ownerId'>;
@@ -16,7 +17,7 @@ export async function enqueue(q: Queryable, message: NewOutboxMessage, notBefore
 export function messageRows(messages: readonly { message: NewOutboxMessage; notBefore: Date }[]): RowsInsert {
   return rowsInto(
     outbox,
-    messages.map((m) => ({ ...m.message, nextAttemptAt: m.notBefore })),
+    messages.map((m) => withFields(m.message, { nextAttemptAt: m.notBefore })),
     { onConflictDoNothing: ['idempotencyKey'] },
   );
 }

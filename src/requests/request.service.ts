@@ -22,6 +22,7 @@ import * as repo from './request.repository.js';
 import { footageWindow, planOwnerRequest, type RequestPolicy } from './request-policy.js';
 import { kindBit, kindOfIncidentType } from './request-kinds.js';
 import { recordChange, type FloorPublisher } from '../events/floor-publisher.js';
+import { withFields } from '../platform/objects.js';
 
 /**
  * An incident the caller has just written in this transaction, with its matched cameras (saving their reading
@@ -186,21 +187,20 @@ export class RequestService {
         });
       }
       for (const cameraId of cameraIds) items.push({ requestId, incidentId: incident.id, cameraId });
-      audits.push({
-        ...actor,
+      audits.push(withFields(actor, {
         action: plan.kind === 'merge' ? 'request.merge' : 'request.create',
         targetType: 'footage_request',
         targetId: requestId,
         purpose: ask.purposeCode,
         incidentId: incident.id,
         details: { ownerId, cameras: cameraIds, requestedBy },
-      });
+      }));
       if (plan.kind === 'merge') recordChange(tx, { kind: 'request', requestId });
       else {
         // A new request serves this incident only and is not changed again in this transaction: the floor's view of
         // it is known now, and needs no reading back after the commit.
         const row = created[created.length - 1]!.row;
-        const request = { ...row, sentAt: null, reminderSentAt: null, answeredAt: null, declineReason: null, cancelledAt: null, cancelReason: null };
+        const request = withFields(row, { sentAt: null, reminderSentAt: null, answeredAt: null, declineReason: null, cancelledAt: null, cancelReason: null });
         recordChange(tx, { kind: 'request', requestId, committed: { request, incidents: [{ incidentId: incident.id, agencyId: incident.agencyId, cameraIds: [...cameraIds].sort() }] } });
       }
       outcomes.push({ ownerId, cameraIds, outcome: plan.kind === 'merge' ? 'merged' : 'requested', requestId, ...(plan.kind === 'new' ? { sendAfter: plan.sendAfter.toISOString() } : {}) });
@@ -228,8 +228,8 @@ export class RequestService {
       };
       const base = { template: 'footage_request', language: owner.language, ownerId: owner.id, data };
       // One row per channel: a failing SMS provider never holds up the email, nor the other way round.
-      if (owner.contactBySms && owner.phone) messages.push({ message: { ...base, idempotencyKey: `request-sms:${row.id}`, channel: 'sms', recipient: owner.phone }, notBefore: row.sendAfter });
-      if (owner.email && owner.contactByEmail) messages.push({ message: { ...base, idempotencyKey: `request:${row.id}`, channel: 'email', recipient: owner.email }, notBefore: row.sendAfter });
+      if (owner.contactBySms && owner.phone) messages.push({ message: withFields(base, { idempotencyKey: `request-sms:${row.id}`, channel: 'sms' as const, recipient: owner.phone }), notBefore: row.sendAfter });
+      if (owner.email && owner.contactByEmail) messages.push({ message: withFields(base, { idempotencyKey: `request:${row.id}`, channel: 'email' as const, recipient: owner.email }), notBefore: row.sendAfter });
     });
     const widened = repo.requestWindowsChange(merges, now);
     const inserts = [repo.requestRows(created.map((c) => c.row)), linkRows, messageRows(messages), repo.itemRows(items)];
