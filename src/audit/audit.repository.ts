@@ -75,20 +75,10 @@ export function auditAtCommit(events: readonly AuditEvent[], now: Date): RowsIns
 }
 
 const AUDIT_COLUMN_NAMES: Record<string, string> = Object.fromEntries(Object.entries(getTableColumns(auditLog)).map(([key, column]) => [key, column.name]));
-const COLUMN = (key: keyof AuditContent): string => AUDIT_COLUMN_NAMES[key]!;
-const AT = COLUMN('at');
-const ACTOR_TYPE = COLUMN('actorType');
-const ACTOR_ID = COLUMN('actorId');
-const ACTOR_NAME = COLUMN('actorName');
-const AGENCY_ID = COLUMN('agencyId');
-const ACTION = COLUMN('action');
-const TARGET_TYPE = COLUMN('targetType');
-const TARGET_ID = COLUMN('targetId');
-const PURPOSE = COLUMN('purpose');
-const INCIDENT_ID = COLUMN('incidentId');
-const REQUEST_ID = COLUMN('requestId');
-const OUTCOME = COLUMN('outcome');
-const DETAILS = COLUMN('details');
+/** Each field of an entry's content with its audit_log column, in the order the content lists them. */
+const ROW_COLUMNS = (['at', 'actorType', 'actorId', 'actorName', 'agencyId', 'action', 'targetType', 'targetId', 'purpose', 'incidentId', 'requestId', 'outcome', 'details'] as const).map(
+  (key) => [key, AUDIT_COLUMN_NAMES[key]!] as const,
+);
 
 /** What the database chains for each event: its audit_log columns and its canonical body around the seq. */
 function pendingEntries(events: readonly AuditEvent[], now: Date) {
@@ -110,21 +100,8 @@ function pendingEntries(events: readonly AuditEvent[], now: Date) {
       details: event.details ?? {},
     };
     // The same values under the table's column names, as the database function takes them.
-    const row = {
-      [AT]: content.at,
-      [ACTOR_TYPE]: content.actorType,
-      [ACTOR_ID]: content.actorId,
-      [ACTOR_NAME]: content.actorName,
-      [AGENCY_ID]: content.agencyId,
-      [ACTION]: content.action,
-      [TARGET_TYPE]: content.targetType,
-      [TARGET_ID]: content.targetId,
-      [PURPOSE]: content.purpose,
-      [INCIDENT_ID]: content.incidentId,
-      [REQUEST_ID]: content.requestId,
-      [OUTCOME]: content.outcome,
-      [DETAILS]: content.details,
-    };
+    const row: Record<string, unknown> = {};
+    for (const [key, column] of ROW_COLUMNS) row[column] = content[key];
     return { row, ...auditBodyParts(content) };
   });
 }
