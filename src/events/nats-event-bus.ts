@@ -18,6 +18,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { FLOOR_EVENT_TYPES, type EventBus, type FloorEvent, type FloorEventType, type PublishedEvent } from './event-bus.js';
+import { withFields } from '../platform/objects.js';
 
 export interface NatsEventBusOptions {
   /** nats://host:port (the client learns the other members of a cluster from the server). */
@@ -144,7 +145,7 @@ export class NatsEventBus implements EventBus {
     const payload: Payload = { type: event.type, agencyId: event.agencyId, incidentId: event.incidentId ?? null, data: event.data, at: this.now().toISOString() };
     // A short timeout: while NATS is away the publisher keeps the event for a retry instead of holding a request.
     const ack = await this.js.publish(`${this.prefix}.${event.type}`, JSON.stringify(payload), { timeout: 2000 });
-    return { ...payload, seq: ack.seq };
+    return withFields(payload, { seq: ack.seq });
   }
 
   subscribe(handler: (event: PublishedEvent) => void): () => void {

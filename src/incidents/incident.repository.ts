@@ -5,6 +5,7 @@ import { fromDriverRow, insertAll, insertClause, rowsInto, type RowsInsert } fro
 import { alerts, incidentChanges, incidentMatchLists, incidents, type IncidentStatus } from '../db/schema.js';
 import type { Alert, NewAlert } from '../alerts/alert.repository.js';
 import { ASK_CONTEXT_COLUMNS, askContextClauses, readAskContext, type AskContext, type AskContextQuery, type AskRow } from '../requests/request.repository.js';
+import { withFields } from '../platform/objects.js';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
@@ -168,7 +169,7 @@ export async function listIncidents(q: Queryable, f: IncidentFilter, limit: numb
     .orderBy(desc(incidents.occurredFrom), desc(incidents.id))
     .limit(limit)
     .offset(offset);
-  return rows.map((r) => ({ ...r.incident, matchCount: r.matchCount }));
+  return rows.map((r) => withFields(r.incident, { matchCount: r.matchCount }));
 }
 
 /** How many incidents the filter selects (the list's total, for paging). */

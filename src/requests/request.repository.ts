@@ -4,6 +4,7 @@ import type { Queryable } from '../db/client.js';
 import type { CameraWithOwner } from '../cameras/camera.repository.js';
 import { rowsInto, type RowsInsert } from '../db/bulk.js';
 import { footageRequestItems, footageRequests, incidents, outbox, type RequestStatus } from '../db/schema.js';
+import { withFields } from '../platform/objects.js';
 
 export type FootageRequest = typeof footageRequests.$inferSelect;
 export type RequestItem = typeof footageRequestItems.$inferSelect;
@@ -109,7 +110,7 @@ export async function requestsOfIncident(q: Queryable, incidentId: string): Prom
     .orderBy(asc(footageRequests.createdAt));
   const byId = new Map<string, FootageRequest & { cameraIds: string[] }>();
   for (const r of rows) {
-    const entry = byId.get(r.request.id) ?? { ...r.request, cameraIds: [] };
+    const entry = byId.get(r.request.id) ?? withFields(r.request, { cameraIds: [] as string[] });
     entry.cameraIds.push(r.cameraId);
     byId.set(r.request.id, entry);
   }
@@ -120,7 +121,7 @@ export async function requestsOfOwner(q: Queryable, ownerId: string): Promise<(F
   const reqs = await q.select().from(footageRequests).where(eq(footageRequests.ownerId, ownerId)).orderBy(desc(footageRequests.createdAt));
   if (reqs.length === 0) return [];
   const items = await q.select().from(footageRequestItems).where(inArray(footageRequestItems.requestId, reqs.map((r) => r.id)));
-  return reqs.map((r) => ({ ...r, items: items.filter((i) => i.requestId === r.id) }));
+  return reqs.map((r) => withFields(r, { items: items.filter((i) => i.requestId === r.id) }));
 }
 
 /** Open requests all of whose incidents are closed: nothing is left to ask for. */
