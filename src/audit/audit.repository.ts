@@ -75,10 +75,6 @@ export function auditAtCommit(events: readonly AuditEvent[], now: Date): RowsIns
 }
 
 const AUDIT_COLUMN_NAMES: Record<string, string> = Object.fromEntries(Object.entries(getTableColumns(auditLog)).map(([key, column]) => [key, column.name]));
-/** Each field of an entry's content with its audit_log column, in the order the content lists them. */
-const ROW_COLUMNS = (['at', 'actorType', 'actorId', 'actorName', 'agencyId', 'action', 'targetType', 'targetId', 'purpose', 'incidentId', 'requestId', 'outcome', 'details'] as const).map(
-  (key) => [key, AUDIT_COLUMN_NAMES[key]!] as const,
-);
 
 /** What the database chains for each event: its audit_log columns and its canonical body around the seq. */
 function pendingEntries(events: readonly AuditEvent[], now: Date) {
@@ -101,7 +97,7 @@ function pendingEntries(events: readonly AuditEvent[], now: Date) {
     };
     // The same values under the table's column names, as the database function takes them.
     const row: Record<string, unknown> = {};
-    for (const [key, column] of ROW_COLUMNS) row[column] = content[key];
+    for (const key in content) row[AUDIT_COLUMN_NAMES[key]!] = content[key as keyof typeof content];
     return { row, ...auditBodyParts(content) };
   });
 }
