@@ -300,12 +300,19 @@ describe('CameraIndex named cases', () => {
     expect(() => new CameraIndex().findCamerasThatCouldSee({ ...DC, accuracyM: -1 }, 250)).toThrow('accuracyM');
   });
 
-  // 98,305 is one past three quarters of 2^17: the id table has just doubled, its worst bytes per camera.
   it.each([98_305, 100_000])('stays under 64 bytes a camera beyond the camera records (%i cameras)', (n) => {
     const city = new SyntheticCity(11);
-    const mem = CameraIndex.build(Array.from({ length: n }, () => city.camera())).memoryUsage();
+    const index = CameraIndex.build(Array.from({ length: n }, () => city.camera()));
+    const mem = index.memoryUsage();
     expect(mem.cameras).toBe(n);
     expect(mem.bytesPerCamera).toBeLessThanOrEqual(64);
+    // The id table has just enough buckets for the cameras and a full overlay (1,024 by default) at a load of ¾;
+    // filling the overlay up to the rebuild it sets off never makes it grow.
+    expect(mem.idTableBytes).toBe(4 * Math.ceil((n + 1_025) / 0.75));
+    for (let i = 0; i < 1_024; i++) index.upsert(city.camera());
+    expect(index.memoryUsage()).toMatchObject({ overlayCameras: 1_024, idTableBytes: mem.idTableBytes });
+    index.upsert(city.camera());
+    expect(index.memoryUsage()).toMatchObject({ cameras: n + 1_025, overlayCameras: 0, idTableBytes: 4 * Math.ceil((n + 1_025 + 1_025) / 0.75) });
   });
 });
 

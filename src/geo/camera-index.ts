@@ -343,7 +343,9 @@ export class CameraIndex<T extends CameraForIndex = CameraForIndex> {
     // reported first, as if all were validated before any id was filed).
     const n = cameras.length;
     const fields = allocateFields(n);
-    const byInput = new IdTable((i) => cameras[i]!.id, n);
+    // Room for the overlay's new cameras too (one more than its limit, which sets off the next rebuild), so that
+    // none of them makes the table grow before that rebuild sizes it anew.
+    const byInput = new IdTable((i) => cameras[i]!.id, n + this.#overlayLimit + 1);
     const visit = validate ? validateCamera : ignore;
     let duplicate = -1;
     for (let from = 0; from < n; from += ID_BLOCK) {

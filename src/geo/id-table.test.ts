@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { IdTable, hashString } from './id-table.js';
 
 describe('IdTable', () => {
-  // A degenerate hash that homes every key in the last few buckets of the 16-bucket table forces long probe chains
-  // that wrap around the end, where backward-shift deletion is easiest to get wrong.
-  const crowdedHash = (k: string) => 12 + k.length;
+  // A degenerate hash that homes every key in the last few buckets of the 16-bucket table (the low 24 bits, scaled
+  // to the table, pick the home) forces long probe chains that wrap around the end, where backward-shift deletion is
+  // easiest to get wrong.
+  const crowdedHash = (k: string) => (12 + k.length) * 2 ** 20;
 
   it.each([
     ['real hash', undefined],
@@ -44,7 +45,21 @@ describe('IdTable', () => {
     expect(sut.size).toBe(10_000);
     expect(sut.get('cam-9999')).toBe(9_999);
     expect(sut.get('cam-10000')).toBeUndefined();
-    expect(sut.byteLength).toBe(16_384 * 4);
+    // Load between ¾ and about half that: it doubled each time it filled.
+    const load = 10_000 / (sut.byteLength / 4);
+    expect(load).toBeLessThanOrEqual(0.75);
+    expect(load).toBeGreaterThan(0.75 / 2.1);
+  });
+
+  it('takes just enough buckets for a known size, and grows when it fills', () => {
+    const keys = Array.from({ length: 1_000 }, (_, i) => `cam-${i}`);
+    const sut = new IdTable((code) => keys[code]!, 900);
+    expect(sut.byteLength).toBe(1_200 * 4);
+    keys.forEach((k, i) => sut.set(k, i));
+    expect(sut.byteLength).toBeGreaterThan(1_200 * 4);
+    keys.forEach((k, i) => expect(sut.get(k)).toBe(i));
+    keys.slice(0, 500).forEach((k) => expect(sut.delete(k)).toBeGreaterThanOrEqual(0));
+    keys.forEach((k, i) => expect(sut.get(k)).toBe(i < 500 ? undefined : i));
   });
 
   it('hashes sequential ids to spread-out values', () => {

@@ -1,8 +1,10 @@
 // String id → integer code, as an open-addressing hash table in one Uint32Array.
 // A JS Map of a million string keys costs 29–58 bytes an entry (its backing store doubles); this costs 4 bytes a
-// bucket at a load factor of at most three quarters, i.e. 5.3–10.7 bytes an entry, which keeps the whole index
-// under 64 bytes a camera at every size. Probes past other keys stay cheap thanks to the fingerprints below. Keys are not stored: the table asks its
-// owner for the key of a code (`keyOf`), since the owner already holds the camera records and their ids.
+// bucket at a load factor of at most three quarters. A table made for a known number of keys has just enough
+// buckets for it (5.3 bytes an entry, not a power of two: the home bucket is the hash scaled to the table, not
+// masked); one that fills up doubles. Probes past other keys stay cheap thanks to the fingerprints below. Keys are
+// not stored: the table asks its owner for the key of a code (`keyOf`), since the owner already holds the camera
+// records and their ids.
 // Each bucket packs an 8-bit fingerprint of the key's hash above a 24-bit code, so a probe that meets another
 // key almost never has to fetch that key's string (a cache miss or three) to tell them apart.
 
@@ -18,7 +20,6 @@ const BLOCK_HASHES = new Uint32Array(BLOCK);
 
 export class IdTable {
   #buckets: Uint32Array;
-  #mask: number;
   #size = 0;
 
   constructor(
@@ -27,9 +28,7 @@ export class IdTable {
     /** Replaceable so tests can force collisions and wrap-around. */
     private readonly hash: (key: string) => number = hashString,
   ) {
-    const capacity = capacityFor(expectedSize);
-    this.#buckets = new Uint32Array(capacity);
-    this.#mask = capacity - 1;
+    this.#buckets = new Uint32Array(capacityFor(expectedSize));
   }
 
   get size(): number {
@@ -55,11 +54,10 @@ export class IdTable {
       this.#buckets[found] = entry(h, code);
       return previous;
     }
-    if (this.#size + 1 > this.#buckets.length * MAX_LOAD) this.#rehash(capacityFor(this.#size + 1));
+    if (this.#size + 1 > this.#buckets.length * MAX_LOAD) this.#rehash(capacityFor(2 * (this.#size + 1)));
     const buckets = this.#buckets;
-    const mask = this.#mask;
-    let i = h & mask;
-    while (buckets[i] !== EMPTY) i = (i + 1) & mask;
+    let i = home(h, buckets.length);
+    while (buckets[i] !== EMPTY) i = next(i, buckets.length);
     buckets[i] = entry(h, code);
     this.#size++;
     return undefined;
@@ -78,11 +76,11 @@ export class IdTable {
       const end = Math.min(to, start + BLOCK);
       for (let code = start; code < end; code++) hashes[code - start] = this.hash(this.keyOf(code));
       const buckets = this.#buckets;
-      const mask = this.#mask;
+      const capacity = buckets.length;
       for (let code = start; code < end; code++) {
         const h = hashes[code - start]!;
         const print = fingerprint(h);
-        for (let i = h & mask; ; i = (i + 1) & mask) {
+        for (let i = home(h, capacity); ; i = next(i, capacity)) {
           const v = buckets[i]!;
           if (v === EMPTY) {
             buckets[i] = entry(h, code);
@@ -101,14 +99,14 @@ export class IdTable {
     let i = this.#find(key, this.hash(key));
     if (i < 0) return undefined;
     const buckets = this.#buckets;
-    const mask = this.#mask;
+    const capacity = buckets.length;
     const removed = (buckets[i]! & CODE_MASK) - 1;
     buckets[i] = EMPTY;
     this.#size--;
-    for (let j = (i + 1) & mask; buckets[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = this.hash(this.keyOf((buckets[j]! & CODE_MASK) - 1)) & mask;
+    for (let j = next(i, capacity); buckets[j] !== EMPTY; j = next(j, capacity)) {
+      const at = home(this.hash(this.keyOf((buckets[j]! & CODE_MASK) - 1)), capacity);
       // The entry at j may move back to the hole at i only if its home is not cyclically within (i, j].
-      const homeInGap = i <= j ? home > i && home <= j : home > i || home <= j;
+      const homeInGap = i <= j ? at > i && at <= j : at > i || at <= j;
       if (!homeInGap) {
         buckets[i] = buckets[j]!;
         buckets[j] = EMPTY;
@@ -130,7 +128,6 @@ export class IdTable {
     }
     const table = new IdTable(keyOf, 0, this.hash);
     table.#buckets = buckets;
-    table.#mask = this.#mask;
     table.#size = this.#size;
     return table;
   }
@@ -138,9 +135,9 @@ export class IdTable {
   /** Bucket index holding `key`, or -1. */
   #find(key: string, h: number): number {
     const buckets = this.#buckets;
-    const mask = this.#mask;
+    const capacity = buckets.length;
     const print = fingerprint(h);
-    for (let i = h & mask; ; i = (i + 1) & mask) {
+    for (let i = home(h, capacity); ; i = next(i, capacity)) {
       const v = buckets[i]!;
       if (v === EMPTY) return -1;
       if (v >>> CODE_BITS === print && this.keyOf((v & CODE_MASK) - 1) === key) return i;
@@ -149,26 +146,28 @@ export class IdTable {
 
   #rehash(capacity: number): void {
     const old = this.#buckets;
-    this.#buckets = new Uint32Array(capacity);
-    this.#mask = capacity - 1;
-    const mask = this.#mask;
+    const buckets = new Uint32Array(capacity);
+    this.#buckets = buckets;
     for (const v of old) {
       if (v === EMPTY) continue;
-      let i = this.hash(this.keyOf((v & CODE_MASK) - 1)) & mask;
-      while (this.#buckets[i] !== EMPTY) i = (i + 1) & mask;
-      this.#buckets[i] = v;
+      let i = home(this.hash(this.keyOf((v & CODE_MASK) - 1)), capacity);
+      while (buckets[i] !== EMPTY) i = next(i, capacity);
+      buckets[i] = v;
     }
   }
 }
 
-/** The top byte of the hash: independent of the low bits that pick the bucket in any table under 2^24 buckets. */
+/** The top byte of the hash: independent of the low 24 bits that pick the bucket. */
 const fingerprint = (h: number): number => h >>> CODE_BITS;
 const entry = (h: number, code: number): number => ((fingerprint(h) << CODE_BITS) | (code + 1)) >>> 0;
+const HOME_SCALE = 2 ** -CODE_BITS;
+/** The bucket a hash starts probing at: its low 24 bits scaled to the table (exact in float64 for any capacity here). */
+const home = (h: number, capacity: number): number => Math.floor((h & CODE_MASK) * capacity * HOME_SCALE);
+const next = (i: number, capacity: number): number => (i + 1 === capacity ? 0 : i + 1);
 
+/** Just enough buckets for `size` keys at the maximum load, and at least 16. */
 function capacityFor(size: number): number {
-  let capacity = 16;
-  while (capacity * MAX_LOAD < size) capacity *= 2;
-  return capacity;
+  return Math.max(16, Math.ceil(size / MAX_LOAD));
 }
 
 /**
