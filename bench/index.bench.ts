@@ -26,7 +26,7 @@ import type { CameraTier } from '../src/geo/ranking.js';
 import { EARTH_RADIUS_M, distanceM } from '../src/geo/sphere.js';
 import { SyntheticCity } from '../src/geo/synthetic-city.js';
 import { measureRegistryLoad, registryLoads } from './registry-load.js';
-import { machineReference } from './machine.js';
+import { machineInterruptions, machineReference } from './machine.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -324,6 +324,8 @@ const ours = await timeQueries('CameraIndex (in process, wedge test included)', 
   const m = index.findMatchColumns(area, SEARCH_RADIUS_M);
   return { ids: () => m.cameras.map((c) => c.id), rows: m.cameras.length };
 });
+// The machine's own interruptions, measured beside the first pass (they change from minute to minute).
+const interruptions = machineInterruptions();
 // This is a shared 2-vCPU VM: a query preempted by another process reads as milliseconds. More passes over the
 // incidents, and the best of each query's runs, show the index's own cost; the single-pass figures are what the
 // comparison with SQL uses. Each pass takes the incidents in its own shuffled order and none starts with a forced
@@ -366,6 +368,7 @@ say(`build (from camera objects)    ${s(buildMs)}`);
 say(`index memory                   ${mem.bytesPerCamera.toFixed(1)} B/camera (rows ${perCamera(mem.rowBytes)}, fields ${perCamera(mem.fieldBytes)}, id table ${perCamera(mem.idTableBytes)}, record refs ${perCamera(mem.recordRefBytes)}); heap+buffers grew ${perCamera(heapDelta)} B/camera`);
 say(`load average (1 / 5 / 15 min)  ${loadBefore} before the queries, ${loadAfter} after`);
 say(`query p50 / p99 / mean         ${us(ours.p50Ms)} / ${us(ours.p99Ms)} / ${us(ours.meanMs)}   (${ours.rowsPerQuery.toFixed(1)} matches/query)`);
+say(`machine interruptions         ${interruptions}`);
 say(`${MORE_PASSES} more passes, p50 / p99      ${passes.join(';  ')}`);
 say(`best of ${MORE_PASSES + 1} per query p50 / p99  ${us(percentile(best, 50))} / ${us(percentile(best, 99))}`);
 say(`as match objects (camera API)  ${us(asObjects.p50Ms)} / ${us(asObjects.p99Ms)} / ${us(asObjects.meanMs)}   (findCamerasThatCouldSee, one pass after the above; the figures above are findMatchColumns, intake's form); same ranked ids in ${ours.answers.filter((a, q) => a.join() === asObjects.answers[q]!.join()).length}/${QUERIES} queries`);
