@@ -12,7 +12,7 @@ export interface CameraMatch<T extends CameraForIndex = CameraForIndex> {
   readonly distanceM: number;
   /** The incident centre lies within the wedge's angle (not merely the uncertainty circle grazing it). */
   readonly facesArea: boolean;
-  /** Angle between the camera's bearing and the direction of the incident centre, degrees. */
+  /** Angle between the camera's bearing and the direction of the incident centre, degrees; 0 for a 360° camera. */
   readonly offAxisDeg: number;
   /** Likely usefulness, higher first; see ranking.ts for the formula. */
   readonly score: number;

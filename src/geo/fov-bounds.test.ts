@@ -31,12 +31,13 @@ function plainRelation(c: CameraFieldOfView, area: IncidentArea): WedgeRelation 
   const reachM = area.accuracyM + BOUNDARY_TOLERANCE_M;
   if (distM > c.rangeM + reachM) return { intersects: false, distanceM: distM, facesArea: false, offAxisDeg: 180 };
   if (distM === 0) return { intersects: true, distanceM: 0, facesArea: true, offAxisDeg: 0 };
+  if (c.fovDeg >= 360) return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg: 0 };
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
   const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
   const bearingToCentreRad = atan2Of(sinDLng * cosLat, cosPhi * sinLat - sinPhi * cosLat * cosDLng);
   const offAxisDeg = Math.abs(angleDifferenceDeg(c.bearingDeg, bearingToCentreRad * DEG));
   const halfFovDeg = c.fovDeg / 2;
-  if (c.fovDeg >= 360 || offAxisDeg <= halfFovDeg) return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };
+  if (offAxisDeg <= halfFovDeg) return { intersects: true, distanceM: distM, facesArea: true, offAxisDeg };
   if (distM <= reachM) return { intersects: true, distanceM: distM, facesArea: false, offAxisDeg };
   const edgeDistM = distanceToEdgeRad(dRad, (offAxisDeg - halfFovDeg) * RAD, c.rangeM / EARTH_RADIUS_M) * EARTH_RADIUS_M;
   return { intersects: edgeDistM <= reachM, distanceM: distM, facesArea: false, offAxisDeg };

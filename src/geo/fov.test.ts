@@ -67,10 +67,10 @@ describe('wedgeIntersectsCircle — named cases', () => {
     }
   });
 
-  it('360° camera sees all around up to its range, and no further', () => {
+  it('360° camera sees all around up to its range, and no further, with every direction on its axis', () => {
     const c = cam({ fovDeg: 360 });
     for (const b of [0, 90, 180, 270, 359]) {
-      expect(relateWedgeToCircle(c, at(c, 99, b))).toMatchObject({ intersects: true, facesArea: true });
+      expect(relateWedgeToCircle(c, at(c, 99, b))).toMatchObject({ intersects: true, facesArea: true, offAxisDeg: 0 });
       expect(wedgeIntersectsCircle(c, at(c, 100.01, b))).toBe(false);
     }
   });

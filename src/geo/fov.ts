@@ -45,7 +45,10 @@ export interface WedgeRelation {
   readonly distanceM: number;
   /** True when the incident centre lies within the wedge's angle (always for 360° cameras and a camera on the centre). */
   readonly facesArea: boolean;
-  /** Angle between the camera's bearing and the direction to the incident centre, degrees [0, 180]. */
+  /**
+   * Angle between the camera's bearing and the direction to the incident centre, degrees [0, 180]; 0 for a camera
+   * that sees all around (360°), for which every direction is on its axis (its bearing is nominal).
+   */
   readonly offAxisDeg: number;
 }
 
@@ -160,14 +163,20 @@ export function relateWedgeAt(place: Float64Array, p: number, view: Float64Array
   out[1] = 180;
   if (distM > rangeM + reachM) return 0; // NO_INTERSECTION
   if (distM === 0) return atApex(out);
+  const fovDeg = view[v + 1]!;
+  // A camera that sees all around faces the area from anywhere within reach, and every direction is on its axis:
+  // no bearing to compute (its atan2 was a third of this test, and such cameras are many of a busy corridor's matches).
+  if (fovDeg >= 360) {
+    out[1] = 0;
+    return 1; // FACES_AREA
+  }
   // The angle between the camera's bearing and the initial bearing to A.
   const sinDLng = 2 * sHalfLng * Math.sqrt(1 - sHalfLng * sHalfLng);
   const cosDLng = 1 - 2 * sHalfLng * sHalfLng;
   const bearingToCentreDeg = atan2Of(sinDLng * cosLatA, cosPhi * sinLatA - sinPhi * cosLatA * cosDLng) * 57.29577951308232;
   const offAxisDeg = Math.abs(angleDifferenceDeg(view[v]!, bearingToCentreDeg));
   out[1] = offAxisDeg;
-  const fovDeg = view[v + 1]!;
-  if (fovDeg >= 360 || offAxisDeg <= fovDeg / 2) return 1; // FACES_AREA
+  if (offAxisDeg <= fovDeg / 2) return 1; // FACES_AREA
   if (distM <= reachM) return 2; // GRAZES_AREA
   return edgeMeetsCircle(dRad, offAxisDeg, fovDeg, rangeM, reachM);
 }
