@@ -127,6 +127,8 @@ class SlotRuns {
 export class StaticCameras<T extends CameraForIndex> {
   tombstones = 0;
   readonly #slotRuns = new SlotRuns();
+  /** The slots of a query's runs that pass the distance bound (see collectMatches). */
+  #candidates = new Int32Array(1024);
   /** A query's numbers for the scan (see collectMatches). */
   readonly #query = new Float64Array(9);
 
@@ -264,14 +266,22 @@ export class StaticCameras<T extends CameraForIndex> {
     const limitScale = q[3]!;
     const slackLimitM = q[4]!;
     const radiusM = q[5]!;
-    const facingTest = q[6] === 1;
     const cosLat0 = q[7]!;
-    const reachDeg = q[8]!;
+    // Where the facing test does not hold (see FACING_MAX_*), a reach that every camera is within.
+    const facingReachDeg = q[6] === 1 ? q[8]! : Infinity;
     const sinDeg = SIN_DEG;
     const cosDeg = COS_DEG;
     const areaFields = area.fields;
     const runData = runs.data;
     const runEnd = runs.length;
+    // First the distance bound over every slot of the runs, keeping the slots that pass: written without a branch
+    // (the comparison's 0 or 1 moves the end of the list on), because its outcome is a coin toss no predictor gets
+    // right, and a mispredicted branch on every third slot cost more than the slot's arithmetic.
+    let total = 0;
+    for (let k = 0; k < runEnd; k += 2) total += runData[k + 1]! - runData[k]!;
+    if (total > this.#candidates.length) this.#candidates = new Int32Array(Math.max(total, 2 * this.#candidates.length));
+    const candidates = this.#candidates;
+    let m = 0;
     for (let k = 0; k < runEnd; k += 2) {
       const to = runData[k + 1]!;
       // Literal offsets (PLACE = 3: LAT, LNG, RANGE; VIEW = 2: BEARING, FOV) for the same reason.
@@ -281,38 +291,44 @@ export class StaticCameras<T extends CameraForIndex> {
         const rangeM = place[p + 2]!;
         if (dLng > 180) dLng = 360 - dLng;
         const limitM = (rangeM < radiusM ? rangeM : radiusM) + slackLimitM;
-        // Written so that a tombstone's NaN latitude fails it too: the scan never reads the records.
-        if (!(dLat * dLat + cosMinSq * dLng * dLng <= limitM * limitM * limitScale)) continue;
-        const fovDeg = view[2 * s + 1]!;
-        if (facingTest && fovDeg < 360) {
-          // A wedge facing away from the area: on the plane about the area's centre (degrees of arc), the
-          // centre is w = (we, wn) from the camera, at angle α from the axis; the wedge's half-angle h. The disc
-          // can meet the wedge only if w is within the reach of the cone of half-angle h, and
-          // |w × axis|·cos h − (w · axis)·sin h = |w|·sin(α − h) is never more than that distance. The axis is
-          // the bearing's whole degree below and h is rounded up to a whole degree, from a table: the margin of
-          // FACING_ANGLE_SLACK × (|we| + |wn|) ≥ |w| × (a degree, and what the plane gets wrong here) covers
-          // both. Whatever this rejects, the exact test would reject too; it costs a few multiplications.
-          let e = place[p + 1]! - lng0;
-          if (e > 180) e -= 360;
-          else if (e < -180) e += 360;
-          const we = -e * cosLat0;
-          const wn = -dLat;
-          const b = view[2 * s]! | 0;
-          const h = Math.ceil(fovDeg * 0.5);
-          const sinB = sinDeg[b]!;
-          const cosB = cosDeg[b]!;
-          const dot = we * sinB + wn * cosB;
-          const cross = Math.abs(we * cosB - wn * sinB);
-          if (cross * cosDeg[h]! - dot * sinDeg[h]! > reachDeg + 0.025 * (Math.abs(we) + Math.abs(wn))) continue;
-        }
-        const code = matchWedgeAt(place, p, view, 2 * s, areaFields, radiusM, relation);
-        // A match's record is read when the answer is built; asking for it now lets its cache miss overlap the scan.
-        if (code === NO_INTERSECTION || records[s] === undefined) continue;
-        const distanceM = relation[0]!; // OUT_DISTANCE_M
-        const offAxisDeg = relation[1]!; // OUT_OFF_AXIS_DEG
-        const faces = code === FACES_AREA;
-        out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, view[2 * s + 1]!, TIER_WEIGHTS[tier[s]!]!));
+        candidates[m] = s;
+        // A tombstone's NaN latitude fails it too: the scan never reads the records.
+        m += +(dLat * dLat + cosMinSq * dLng * dLng <= limitM * limitM * limitScale);
       }
+    }
+    // Then, for each of those, the facing test and the exact test.
+    for (let j = 0; j < m; j++) {
+      const s = candidates[j]!;
+      const p = 3 * s;
+      const fovDeg = view[2 * s + 1]!;
+      if (fovDeg < 360) {
+        // A wedge facing away from the area: on the plane about the area's centre (degrees of arc), the centre is
+        // w = (we, wn) from the camera, at angle α from the axis; the wedge's half-angle h. The disc can meet the
+        // wedge only if w is within the reach of the cone of half-angle h, and |w × axis|·cos h − (w · axis)·sin h
+        // = |w|·sin(α − h) is never more than that distance. The axis is the bearing's whole degree below and h is
+        // rounded up to a whole degree, from a table: the margin of 0.025 × (|we| + |wn|) ≥ |w| × (a degree, and
+        // what the plane gets wrong here) covers both. Whatever this rejects, the exact test would reject too; it
+        // costs a few multiplications.
+        let e = place[p + 1]! - lng0;
+        if (e > 180) e -= 360;
+        else if (e < -180) e += 360;
+        const we = -e * cosLat0;
+        const wn = lat0 - place[p]!;
+        const b = view[2 * s]! | 0;
+        const h = Math.ceil(fovDeg * 0.5);
+        const sinB = sinDeg[b]!;
+        const cosB = cosDeg[b]!;
+        const dot = we * sinB + wn * cosB;
+        const cross = Math.abs(we * cosB - wn * sinB);
+        if (cross * cosDeg[h]! - dot * sinDeg[h]! > facingReachDeg + 0.025 * (Math.abs(we) + Math.abs(wn))) continue;
+      }
+      const code = matchWedgeAt(place, p, view, 2 * s, areaFields, radiusM, relation);
+      // A match's record is read when the answer is built; asking for it now lets its cache miss overlap the scan.
+      if (code === NO_INTERSECTION || records[s] === undefined) continue;
+      const distanceM = relation[0]!; // OUT_DISTANCE_M
+      const offAxisDeg = relation[1]!; // OUT_OFF_AXIS_DEG
+      const faces = code === FACES_AREA;
+      out.push(s, distanceM, faces, offAxisDeg, usefulnessScoreOf(distanceM, faces, offAxisDeg, view[2 * s + 1]!, TIER_WEIGHTS[tier[s]!]!));
     }
   }
 
