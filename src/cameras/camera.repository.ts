@@ -251,25 +251,30 @@ class CommaList {
 /** All aggregates of one scan see the rows in the same order, so the i-th entry of every list is the same camera. */
 const PACKED_CAMERAS = `select count(*), string_agg(index_fields, ''::bytea), string_agg(tier, ','), string_agg(kind, ',') from cameras where status = 'verified'`;
 
+/**
+ * PGlite: every verified camera in one row of packed columns, taken as the raw bytes of PostgreSQL's binary form
+ * (`binaryRow`): a million rows would each cost the embedded database its formatting, and a COPY of the one row to a
+ * blob cost as much again as the aggregates.
+ */
 async function packedVerifiedCameras(db: PGliteThread): Promise<IndexRow[]> {
-  const result = await db.query(`copy (${PACKED_CAMERAS}) to '/dev/blob' with (format binary)`);
-  if (!result.blob) throw new Error('PGlite returned no COPY output');
-  let rows: IndexRow[] = [];
-  const reader = new BinaryCopyReader(4, ({ buf, view, start: s, length: len }) => {
-    const n = Number(view.getBigInt64(s[0]!));
-    if (n === 0) return;
-    if (len[1] !== n * INDEX_FIELDS_BYTES) throw new Error(`the cameras' index_fields hold ${len[1]} bytes, expected ${n * INDEX_FIELDS_BYTES}`);
-    const words = new WordTable();
-    const owners = new OwnerIds();
-    const tiers = new CommaList(buf, s[2]!, len[2]!, words);
-    const kinds = new CommaList(buf, s[3]!, len[3]!, words);
-    rows = new Array<IndexRow>(n);
-    for (let i = 0; i < n; i++) rows[i] = indexRowAt(buf, view, s[1]! + INDEX_FIELDS_BYTES * i, tiers.next(), kinds.next(), owners);
-    // A tier or kind holding a comma would leave the lists out of step with the cameras.
-    if (!tiers.done || !kinds.done) throw new Error('camera index tier/kind lists do not match the number of cameras');
-  });
-  reader.push(new Uint8Array(await result.blob.arrayBuffer()));
-  reader.end();
+  const row = await db.binaryRow(PACKED_CAMERAS);
+  const [count, fields, tierList, kindList] = row ?? [];
+  if (!count || count.length !== 8) throw new Error('PGlite returned no count of verified cameras');
+  const n = Number(new DataView(count.buffer, count.byteOffset, 8).getBigInt64(0));
+  if (n === 0) return [];
+  if (!fields || !tierList || !kindList) throw new Error('PGlite returned no packed camera fields');
+  if (fields.length !== n * INDEX_FIELDS_BYTES) throw new Error(`the cameras' index_fields hold ${fields.length} bytes, expected ${n * INDEX_FIELDS_BYTES}`);
+  // All three columns are views of one buffer.
+  const buf = Buffer.from(fields.buffer, 0, fields.buffer.byteLength);
+  const view = new DataView(fields.buffer);
+  const words = new WordTable();
+  const owners = new OwnerIds();
+  const tiers = new CommaList(buf, tierList.byteOffset, tierList.length, words);
+  const kinds = new CommaList(buf, kindList.byteOffset, kindList.length, words);
+  const rows = new Array<IndexRow>(n);
+  for (let i = 0; i < n; i++) rows[i] = indexRowAt(buf, view, fields.byteOffset + INDEX_FIELDS_BYTES * i, tiers.next(), kinds.next(), owners);
+  // A tier or kind holding a comma would leave the lists out of step with the cameras.
+  if (!tiers.done || !kinds.done) throw new Error('camera index tier/kind lists do not match the number of cameras');
   return rows;
 }
 

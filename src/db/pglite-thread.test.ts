@@ -30,6 +30,23 @@ describe('PGlite in a worker thread', { timeout: 60_000 }, () => {
     expect(changed.affectedRows).toBe(1);
   });
 
+  it("gives one row's columns as the bytes of PostgreSQL's binary form (binaryRow), big ones included", async () => {
+    const big = 3_000_000; // bigger than PGlite's receive buffer: the answer arrives in several chunks
+    const row = await db.binaryRow(`select 7::int8, decode('00ff10', 'hex') || decode(repeat('ab', ${big}), 'hex'), 'héllo'::text, null::text`);
+    expect(row).not.toBeNull();
+    const [count, bytes, text, nothing] = row!;
+    expect(Array.from(count!)).toEqual([0, 0, 0, 0, 0, 0, 0, 7]);
+    expect(bytes!.length).toBe(3 + big);
+    expect(Array.from(bytes!.subarray(0, 5))).toEqual([0x00, 0xff, 0x10, 0xab, 0xab]);
+    expect(bytes!.every((b, i) => i < 3 || b === 0xab)).toBe(true);
+    expect(Buffer.from(text!).toString('utf8')).toBe('héllo');
+    expect(nothing).toBeNull();
+    expect(await db.binaryRow(`select 1 where false`)).toBeNull();
+    await expect(db.binaryRow(`select * from no_such_table`)).rejects.toMatchObject({ code: '42P01' });
+    // The database goes on answering as before.
+    expect((await db.query(`select 1 as one`)).rows).toEqual([{ one: 1 }]);
+  });
+
   it("gives PostgreSQL's error fields (code, constraint, detail) with the message", async () => {
     const err = await db.query(`insert into t (id, note) values (1, 'again')`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PGliteError);

@@ -4,10 +4,11 @@
 // while the event loop parses, matches and answers.
 //
 // `PGliteThread` offers the part of PGlite's client that Drizzle's PGlite driver uses (query, transaction) plus
-// exec and close, with the same results: rows, fields, affectedRows and, for `COPY … TO '/dev/blob'`, the blob.
-// Messages to the worker: {id, op: 'query' | 'exec', tx?, text, params?, rowMode?}, {id, op: 'begin', tx},
-// {id, op: 'end', tx, commit}, {id, op: 'close'}; each is answered with {id, result} or {id, error}. This side
-// numbers the transactions, so that a transaction's first statement follows its 'begin' without waiting for the answer
+// exec and close, with the same results: rows, fields, affectedRows and, for `COPY … TO '/dev/blob'`, the blob; and
+// `binaryRow`, one row's columns as raw bytes of PostgreSQL's binary form.
+// Messages to the worker: {id, op: 'query' | 'exec', tx?, text, params?, rowMode?}, {id, op: 'binaryRow', text},
+// {id, op: 'begin', tx}, {id, op: 'end', tx, commit}, {id, op: 'close'}; each is answered with {id, result} or
+// {id, error}. This side numbers the transactions, so that a transaction's first statement follows its 'begin' without waiting for the answer
 // (a round trip less while the transaction holds the database). A transaction holds PGlite's lock from 'begin' to
 // 'end', as it does in process: other statements wait for it.
 // A write marked WITH_COMMIT (pg-grouping.ts: the transaction's last, whose answer nobody reads) resolves at once and
@@ -37,7 +38,10 @@ interface Pending {
 }
 
 type QueryMessage = { op: 'query'; tx?: number; text: string; params?: unknown[]; rowMode?: 'array' | 'object' };
-type Message = QueryMessage | { op: 'exec'; tx?: number; text: string } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean; ahead?: QueryMessage } | { op: 'close' };
+/** A row's columns in PostgreSQL's binary form: each a view of the bytes (null for NULL). */
+export type BinaryRow = (Uint8Array | null)[];
+
+type Message = QueryMessage | { op: 'exec'; tx?: number; text: string } | { op: 'binaryRow'; text: string } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean; ahead?: QueryMessage } | { op: 'close' };
 
 /** What a held WITH_COMMIT write answers at once (pg-grouping.ts does the same): no rows. */
 const HELD: Results = { rows: [], fields: [], affectedRows: 0 };
@@ -98,6 +102,15 @@ export class PGliteThread implements PGliteQueries {
 
   exec(text: string): Promise<Results[]> {
     return this.#call({ op: 'exec', text }) as Promise<Results[]>;
+  }
+
+  /**
+   * The first row of a query's answer (null if none), each column as the bytes of PostgreSQL's binary form: for one
+   * big row, as the camera index reads at start. The bytes come from the database's thread without a copy.
+   */
+  async binaryRow(text: string): Promise<BinaryRow | null> {
+    const { buffer, columns } = (await this.#call({ op: 'binaryRow', text })) as { buffer: ArrayBuffer; columns: ({ offset: number; length: number } | null)[] | null };
+    return columns === null ? null : columns.map((c) => (c === null ? null : new Uint8Array(buffer, c.offset, c.length)));
   }
 
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws (and the error rethrown). */

@@ -172,6 +172,56 @@ function preparable(text) {
   return false;
 }
 
+/**
+ * A Bind message for the unnamed statement and portal, without parameters, asking for every result column in
+ * PostgreSQL's binary form (written out: the protocol library's bind has no way to ask for that alone).
+ */
+const BIND_BINARY_RESULTS = Uint8Array.of(0x42, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1);
+
+/**
+ * The first row of a query's answer, every column in PostgreSQL's binary form, as raw bytes: for one row too big to
+ * go through a parser that makes a string of every field or through a COPY to a blob (the camera index's packed
+ * columns at start, ~100 MB for a million cameras: the COPY and taking the bytes out of its blob took a second of
+ * the server's start). Answers with the buffer PGlite's answer came in (handed over to the other thread, not copied)
+ * and each column's offset and length in it (null for NULL).
+ */
+async function binaryRow(text) {
+  const run = async () => {
+    // The raw stream: execProtocolRaw would also parse the answer, making a string of every field.
+    const chunks = [];
+    await db.execProtocolRawStream(concat([serialize.parse({ text }), BIND_BINARY_RESULTS, serialize.execute({}), serialize.sync()]), {
+      syncToFs: false,
+      onRawData: (chunk) => chunks.push(chunk.slice()),
+    });
+    const answer = concat(chunks);
+    const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+    let columns = null;
+    for (let at = 0; at < answer.length; ) {
+      const type = answer[at];
+      const end = at + 1 + view.getInt32(at + 1);
+      if (type === 0x45) {
+        // ErrorResponse: parsed as any other answer is, and thrown.
+        let error;
+        new protocol.Parser().parse(answer.subarray(at, end), (message) => (error = message));
+        throw error;
+      }
+      if (type === 0x44 && columns === null) {
+        columns = [];
+        let p = at + 7;
+        for (let i = view.getInt16(at + 5); i > 0; i--) {
+          const length = view.getInt32(p);
+          p += 4;
+          columns.push(length < 0 ? null : { offset: answer.byteOffset + p, length });
+          if (length > 0) p += length;
+        }
+      }
+      at = end;
+    }
+    return { buffer: answer.buffer, columns };
+  };
+  return db._runExclusiveTransaction(() => db._runExclusiveQuery(run));
+}
+
 async function query(m) {
   const on = await target(m.tx); // waits for the transaction's BEGIN; throws for one that has ended
   if (preparable(m.text)) return runPrepared(m.text, m.params ?? [], m.rowMode, m.tx !== undefined);
@@ -184,6 +234,10 @@ async function handle(m) {
       return reply(m.id, await query(m));
     case 'exec':
       return reply(m.id, await (await target(m.tx)).exec(m.text));
+    case 'binaryRow': {
+      const result = await binaryRow(m.text);
+      return parentPort.postMessage({ id: m.id, result }, [result.buffer]);
+    }
     case 'begin':
       return begin(m.id, m.tx);
     case 'end':
