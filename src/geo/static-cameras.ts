@@ -130,7 +130,7 @@ export class StaticCameras<T extends CameraForIndex> {
   /** The slots of a query's runs that pass the distance bound (see collectMatches). */
   #candidates = new Int32Array(1024);
   /** A query's numbers for the scan (see collectMatches). */
-  readonly #query = new Float64Array(9);
+  readonly #query = new Float64Array(8);
 
   private constructor(
     readonly classes: readonly RangeClass[],
@@ -256,19 +256,18 @@ export class StaticCameras<T extends CameraForIndex> {
     q[3] = DistanceLowerBound.LIMIT_SCALE;
     q[4] = slackM + 1e-6;
     q[5] = searchRadiusM;
-    // The facing test below (see there) holds where the plane is a close enough map of the sphere.
-    q[6] = Math.abs(bound.lat0) <= FACING_MAX_LAT && searchRadiusM + slackM <= FACING_MAX_M ? 1 : 0;
-    q[7] = area.cosLat;
-    q[8] = (slackM + FACING_SLACK_M) * DEG_PER_M;
+    q[6] = area.cosLat;
+    // The facing test below (see there) holds where the plane is a close enough map of the sphere; elsewhere its
+    // reach is one that every camera is within.
+    q[7] = Math.abs(bound.lat0) <= FACING_MAX_LAT && searchRadiusM + slackM <= FACING_MAX_M ? (slackM + FACING_SLACK_M) * DEG_PER_M : Infinity;
     const lat0 = q[0]!;
     const lng0 = q[1]!;
     const cosMinSq = q[2]!;
     const limitScale = q[3]!;
     const slackLimitM = q[4]!;
     const radiusM = q[5]!;
-    const cosLat0 = q[7]!;
-    // Where the facing test does not hold (see FACING_MAX_*), a reach that every camera is within.
-    const facingReachDeg = q[6] === 1 ? q[8]! : Infinity;
+    const cosLat0 = q[6]!;
+    const facingReachDeg = q[7]!;
     const sinDeg = SIN_DEG;
     const cosDeg = COS_DEG;
     const areaFields = area.fields;
